@@ -1,0 +1,144 @@
+"""Command line: ``qltimer`` opens the window; sub-commands work without a display.
+
+qltimer                     open the app
+qltimer list                the sessions: id, title, estimated duration
+qltimer validate PATH...    check session files; exit 1 if any has a problem
+qltimer show SESSION        the timed plan of a session (an id or a file)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from qltimer import __version__
+from qltimer.catalog import load_catalog, resolve
+from qltimer.engine import PhaseKind, expand
+from qltimer.script import ScriptError, load_session
+
+
+def format_duration(seconds: float) -> str:
+    """A duration the way a person says it: ``45 s``, ``12 min``, ``1 h 05 min``."""
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def format_dose(seconds: float) -> str:
+    """An exercise's length, exact enough to aim for: ``60 s``, ``90 s``, ``4 min 30 s``."""
+    seconds = round(seconds)
+    if seconds < 180:
+        return f"{seconds} s"
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
+def _clock(seconds: float) -> str:
+    s = round(seconds)
+    return f"{s // 60:d}:{s % 60:02d}"
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    catalog = load_catalog()
+    for notice in catalog.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    for problem in catalog.problems:
+        print(problem, file=sys.stderr)
+    rows = [
+        (s.id, s.title, "~" + format_duration(expand(s).total_estimate))
+        for s in catalog.sessions.values()
+    ]
+    width = max((len(r[0]) for r in rows), default=0)
+    for sid, title, duration in rows:
+        print(f"{sid:<{width}}  {duration:>8}  {title}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    bad = 0
+    for name in args.paths:
+        try:
+            session = load_session(Path(name))
+        except ScriptError as err:
+            bad += 1
+            for problem in err.problems:
+                print(problem, file=sys.stderr)
+            continue
+        plan = expand(session)
+        steps = len(session.steps)
+        print(
+            f"{name}: ok ({steps} step{'s' if steps != 1 else ''}, about "
+            f"{format_duration(plan.total_estimate)})"
+        )
+    if bad:
+        print(f"{bad} of {len(args.paths)} files have problems", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    catalog = load_catalog()
+    try:
+        session = resolve(catalog, args.session)
+    except ScriptError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except KeyError as err:
+        print(err.args[0], file=sys.stderr)
+        return 1
+    plan = expand(session)
+    print(
+        f"{session.title}  ({session.level_label or 'no phase'}; about "
+        f"{format_duration(plan.total_estimate)})"
+    )
+    t = 0.0
+    for phase in plan.phases:
+        side = f" - {phase.side.value} side" if phase.side else ""
+        sets = f" - set {phase.set_number} of {phase.step.sets}" if phase.step.sets > 1 else ""
+        what = phase.step.name if phase.kind is PhaseKind.WORK else f"({phase.kind.value})"
+        length = format_duration(phase.estimate)
+        if phase.duration is None:
+            length += " or more" if phase.step.as_long_as_you_can else " (until done)"
+        print(f"{_clock(t):>6}  {what}{side}{sets}  [{length}]")
+        t += phase.estimate
+    print(f"{_clock(t):>6}  end")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qltimer",
+        description="A follow-along coach for a home quadratus lumborum (QL) low-back routine. "
+        "With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"qltimer {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    p = sub.add_parser("list", help="list the sessions: id, estimated duration, title")
+    p.set_defaults(func=cmd_list)
+    p = sub.add_parser("validate", help="check session files; exit 1 if any has a problem")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("show", help="print the timed plan of a session")
+    p.add_argument("session", metavar="SESSION", help="a session id or a .toml file")
+    p.set_defaults(func=cmd_show)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from qltimer.gui.app import run_app  # Qt only when a window is wanted
+
+        return int(run_app())
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,697 @@
+"""The session engine: a session becomes a flat plan, and a plan runs against a clock.
+
+No Qt here. :func:`expand` turns a :class:`~qltimer.script.Session` into a :class:`Plan` of
+phases (get-ready, work per set and side, switch-sides, rest) with their cues. :class:`Run` plays a
+plan against an injected monotonic clock: each call (``advance``, ``pause``, ``done_now``...)
+returns the events that happened since the last one.
+
+Time is never counted. Each phase keeps the *active* time it started at (clock time less time spent
+paused); its deadline and each cue's due time are that start plus a fixed offset. A phase that ends
+on its deadline hands exactly that deadline to the next phase as its start, so however late or
+irregular the calls are, nothing drifts: a stall fires what it missed once, flagged late, and
+shifts nothing after it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from qltimer.script import Session, Side, Step, StepKind
+
+Clock = Callable[[], float]
+
+COUNTDOWN_FROM = 3  # spoken 3-2-1 before work starts
+BACK_RESTARTS_AFTER = 3.0  # "back" within this many seconds of a phase start goes to the one before
+LATE_AFTER = 0.5  # a cue fired more than this after its due time is flagged late
+
+
+class PhaseKind(StrEnum):
+    GET_READY = "get-ready"
+    WORK = "work"
+    SWITCH = "switch-sides"
+    REST = "rest"
+
+
+class CueKind(StrEnum):
+    ANNOUNCE = "announce"  # what the coming phase is: get ready / left side / switch / rest
+    SIDE = "side"  # which side is next, said within a switch or a rest
+    COUNTDOWN = "countdown"
+    GO = "go"
+    HALFWAY = "halfway"
+    REMAINING = "remaining"
+    PROMPT = "prompt"
+    TICK = "tick"  # a paced rep or a rhythm beat
+    INHALE = "inhale"
+    EXHALE = "exhale"
+    TARGET = "target"  # an as-long-as-you-can hold reached its target and keeps counting
+    WORK_END = "work-end"
+    COMPLETE = "complete"
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Something to say or sound ``offset`` seconds into a phase."""
+
+    offset: float
+    kind: CueKind
+    text: str
+    sound: str
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One stretch of the plan. ``duration`` is None when the phase ends on the person's word."""
+
+    index: int
+    kind: PhaseKind
+    step_index: int
+    step: Step
+    side: Side | None
+    set_number: int
+    duration: float | None
+    estimate: float
+    cues: tuple[Cue, ...]
+
+    @property
+    def is_work(self) -> bool:
+        return self.kind is PhaseKind.WORK
+
+    @property
+    def target_seconds(self) -> float | None:
+        if self.is_work and self.step.kind in (StepKind.HOLD, StepKind.TIMED, StepKind.BREATHE):
+            return self.step.work_seconds
+        return None
+
+
+@dataclass(frozen=True)
+class Plan:
+    session: Session
+    phases: tuple[Phase, ...]
+
+    @property
+    def total_estimate(self) -> float:
+        """Estimated seconds for the whole session (open-ended work at its estimate)."""
+        return math.fsum(p.estimate for p in self.phases)
+
+    def work_phases(self) -> tuple[Phase, ...]:
+        return tuple(p for p in self.phases if p.is_work)
+
+
+# -- expansion ----------------------------------------------------------------------------------
+
+_SIDE_WORD = {Side.LEFT: "Left side", Side.RIGHT: "Right side"}
+_SIDE_SOUND = {Side.LEFT: "left-side", Side.RIGHT: "right-side"}
+_REMAINING_SOUND = {10.0: "ten-seconds", 5.0: "five-seconds"}
+
+
+def _fmt_s(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _countdown(duration: float) -> list[Cue]:
+    return [
+        Cue(duration - n, CueKind.COUNTDOWN, str(n), f"count-{n}", count=n)
+        for n in range(COUNTDOWN_FROM, 0, -1)
+        if duration - n > 0
+    ]
+
+
+def _lead_in_cues(kind: PhaseKind, duration: float, work: Phase | None) -> tuple[Cue, ...]:
+    """Cues for a get-ready, switch or rest phase; *work* is the work phase right after, if any."""
+    cues: list[Cue] = []
+    side = work.side if work is not None else None
+    if kind is PhaseKind.GET_READY:
+        if side is not None:
+            cues.append(Cue(0.0, CueKind.ANNOUNCE, _SIDE_WORD[side], _SIDE_SOUND[side]))
+        else:
+            cues.append(Cue(0.0, CueKind.ANNOUNCE, "Get ready", "get-ready"))
+    elif kind is PhaseKind.SWITCH:
+        cues.append(Cue(0.0, CueKind.ANNOUNCE, "Switch sides", "switch-sides"))
+        if side is not None and duration >= 5:
+            cues.append(Cue(2.0, CueKind.SIDE, _SIDE_WORD[side], _SIDE_SOUND[side]))
+    else:
+        cues.append(Cue(0.0, CueKind.ANNOUNCE, "Rest", "rest"))
+        if side is not None and duration >= 10:
+            cues.append(
+                Cue(duration - 6, CueKind.SIDE, _SIDE_WORD[side] + " next", _SIDE_SOUND[side])
+            )
+    if work is not None:
+        cues.extend(_countdown(duration))
+    return tuple(sorted(cues, key=lambda c: c.offset))
+
+
+def _work_cues(step: Step) -> tuple[Cue, ...]:
+    length = step.work_seconds
+    cues: list[Cue] = []
+    if step.kind is not StepKind.BREATHE:  # a breathing drill starts on its first "breathe in"
+        cues.append(Cue(0.0, CueKind.GO, "Go", "go"))
+    if step.kind is StepKind.REPS and step.cadence is not None and step.reps is not None:
+        cues += [
+            Cue(k * step.cadence, CueKind.TICK, str(k + 1), "tick", count=k)
+            for k in range(1, step.reps)
+        ]
+    elif step.kind is StepKind.TIMED and step.rhythm is not None:
+        words = step.rhythm_words or ("",)
+        beats = math.ceil(length / step.rhythm - 1e-9)
+        cues += [
+            Cue(k * step.rhythm, CueKind.TICK, words[k % len(words)], "tick", count=k)
+            for k in range(1, beats)
+        ]
+    elif step.kind is StepKind.BREATHE and step.breaths is not None:
+        cycle = step.breath_cycle
+        for k in range(step.breaths):
+            start = k * cycle
+            cues.append(Cue(start, CueKind.INHALE, "Breathe in", "breathe-in", count=k + 1))
+            cues.append(
+                Cue(
+                    start + step.inhale + step.hold_in,
+                    CueKind.EXHALE,
+                    "Breathe out",
+                    "breathe-out",
+                    count=k + 1,
+                )
+            )
+    if step.kind is StepKind.HOLD and step.as_long_as_you_can:
+        cues.append(
+            Cue(
+                length,
+                CueKind.TARGET,
+                f"{_fmt_s(length)} s reached - keep going if you can",
+                "target",
+            )
+        )
+    for spec in step.cues:
+        offset = spec.offset(length)
+        if spec.halfway:
+            cues.append(
+                Cue(offset, CueKind.HALFWAY, spec.say or "Halfway", spec.sound or "halfway")
+            )
+        elif spec.before_end is not None:
+            sound = spec.sound or _REMAINING_SOUND.get(spec.before_end, "chime")
+            text = spec.say or f"{_fmt_s(spec.before_end)} seconds"
+            cues.append(Cue(offset, CueKind.REMAINING, text, sound))
+        else:
+            cues.append(Cue(offset, CueKind.PROMPT, spec.say or "", spec.sound or "chime"))
+    # Stable sort: at equal offsets the built-in cue comes before the written one.
+    return tuple(sorted(cues, key=lambda c: c.offset))
+
+
+def expand(session: Session) -> Plan:
+    """The flat list of phases a session runs through, in order, with zero-length ones left out.
+
+    For each step: a get-ready lead-in, then for each set each side in turn (left first), with a
+    switch-sides pause between sides and a rest between sets. A rest step is a single rest phase.
+    """
+    raw: list[tuple[PhaseKind, int, Step, Side | None, int, float]] = []
+    for si, step in enumerate(session.steps):
+        if step.kind is StepKind.REST:
+            assert step.seconds is not None
+            raw.append((PhaseKind.REST, si, step, None, 1, step.seconds))
+            continue
+        for set_number in range(1, step.sets + 1):
+            for j, side in enumerate(step.sides.order()):
+                if set_number == 1 and j == 0:
+                    lead = (PhaseKind.GET_READY, step.get_ready)
+                elif j > 0:
+                    lead = (PhaseKind.SWITCH, step.switch_sides)
+                else:
+                    lead = (PhaseKind.REST, step.rest)
+                if lead[1] > 0:
+                    raw.append((lead[0], si, step, side, set_number, lead[1]))
+                raw.append((PhaseKind.WORK, si, step, side, set_number, step.work_seconds))
+
+    phases: list[Phase] = []
+    work_cache: dict[int, tuple[Cue, ...]] = {}
+    # Build back to front so a lead-in knows the work phase that follows it.
+    following: Phase | None = None
+    for kind, si, step, side, set_number, length in reversed(raw):
+        if kind is PhaseKind.WORK:
+            cues = work_cache.setdefault(si, _work_cues(step))
+            phase = Phase(
+                -1,
+                kind,
+                si,
+                step,
+                side,
+                set_number,
+                None if step.open_ended else length,
+                length,
+                cues,
+            )
+        else:
+            work = following if following is not None and following.is_work else None
+            phase = Phase(
+                -1,
+                kind,
+                si,
+                step,
+                side,
+                set_number,
+                length,
+                length,
+                _lead_in_cues(kind, length, work),
+            )
+        phases.append(phase)
+        following = phase
+    phases.reverse()
+    return Plan(
+        session,
+        tuple(
+            Phase(
+                i,
+                p.kind,
+                p.step_index,
+                p.step,
+                p.side,
+                p.set_number,
+                p.duration,
+                p.estimate,
+                p.cues,
+            )
+            for i, p in enumerate(phases)
+        ),
+    )
+
+
+# -- events -------------------------------------------------------------------------------------
+
+
+class EndReason(StrEnum):
+    DEADLINE = "deadline"  # its time ran out
+    DONE = "done"  # the person said done (or the count was reached)
+    SKIPPED = "skipped"
+    BACK = "back"
+    ENDED = "ended"  # the whole session was ended early
+
+
+class Status(StrEnum):
+    COMPLETED = "completed"
+    ENDED_EARLY = "ended early"
+
+
+@dataclass(frozen=True)
+class PhaseStarted:
+    phase: Phase
+    at: float  # clock time the phase began (its exact scheduled time when it followed a deadline)
+    reported: float  # clock time this event was produced
+
+
+@dataclass(frozen=True)
+class PhaseEnded:
+    phase: Phase
+    at: float
+    reported: float
+    reason: EndReason
+
+
+@dataclass(frozen=True)
+class CueDue:
+    phase: Phase | None  # None for the session-complete cue
+    cue: Cue
+    due: float  # clock time it was due
+    fired: float  # clock time it was produced
+    late: bool
+
+    @property
+    def lateness(self) -> float:
+        return self.fired - self.due
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What was done in one work phase. A phase run again after "back" gives a new result with
+    the same ``phase_index``; the later one stands."""
+
+    phase_index: int
+    step_index: int
+    name: str
+    kind: StepKind
+    side: Side | None
+    set_number: int
+    sets: int
+    target_seconds: float | None
+    actual_seconds: float
+    target_count: int | None
+    actual_count: int | None
+    load_kg: float | None
+    skipped: bool
+    stopped_early: bool
+    reason: str | None
+    started_at: float
+    ended_at: float
+
+
+@dataclass(frozen=True)
+class Paused:
+    at: float
+
+
+@dataclass(frozen=True)
+class Resumed:
+    at: float
+    paused_for: float
+
+
+@dataclass(frozen=True)
+class SessionEnded:
+    at: float
+    status: Status
+    results: tuple[StepResult, ...]
+
+
+Event = PhaseStarted | PhaseEnded | CueDue | StepResult | Paused | Resumed | SessionEnded
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the screen shows at one moment."""
+
+    phase: Phase | None
+    elapsed: float  # active seconds into the phase
+    remaining: float | None  # None when open-ended
+    overtime: float  # seconds past the target of an as-long-as-you-can hold
+    count: int | None  # reps or laps so far in a work phase
+    paused: bool
+    finished: bool
+    progress: float  # 0..1 over the whole session's estimate
+
+
+class RunError(RuntimeError):
+    """A control was used when it makes no sense (before start or after the end)."""
+
+
+@dataclass
+class _Current:
+    index: int
+    start: float  # active time
+    next_cue: int = 0
+    taps: int = 0  # laps or reps counted by key press
+
+
+@dataclass
+class Run:
+    """A plan played against ``clock`` (seconds, monotonic). Not thread-safe; one caller."""
+
+    plan: Plan
+    clock: Clock
+    late_after: float = LATE_AFTER
+    results: list[StepResult] = field(default_factory=list)
+    status: Status | None = None
+    _cur: _Current | None = None
+    _paused_total: float = 0.0
+    _paused_at: float | None = None
+    _started: bool = False
+
+    # -- reading state -------------------------------------------------------------------------
+    @property
+    def started(self) -> bool:
+        return self._started
+
+    @property
+    def finished(self) -> bool:
+        return self.status is not None
+
+    @property
+    def paused(self) -> bool:
+        return self._paused_at is not None
+
+    @property
+    def phase(self) -> Phase | None:
+        return None if self._cur is None else self.plan.phases[self._cur.index]
+
+    @property
+    def next_phase(self) -> Phase | None:
+        if self._cur is None or self._cur.index + 1 >= len(self.plan.phases):
+            return None
+        return self.plan.phases[self._cur.index + 1]
+
+    def _active(self, now: float) -> float:
+        paused_now = now - self._paused_at if self._paused_at is not None else 0.0
+        return now - self._paused_total - paused_now
+
+    def _clock_of(self, active: float) -> float:
+        return active + self._paused_total
+
+    def elapsed(self) -> float:
+        """Active seconds since the current phase began."""
+        if self._cur is None:
+            return 0.0
+        return max(0.0, self._active(self.clock()) - self._cur.start)
+
+    def count(self) -> int | None:
+        """Reps or laps done so far in the current work phase (paced reps count themselves)."""
+        phase = self.phase
+        if phase is None or not phase.is_work or self._cur is None:
+            return None
+        step = phase.step
+        if step.kind is StepKind.REPS and step.cadence is not None and step.reps is not None:
+            return min(step.reps, int(self.elapsed() / step.cadence + 1e-9))
+        if step.kind in (StepKind.REPS, StepKind.LAPS):
+            return self._cur.taps
+        return None
+
+    def snapshot(self) -> Snapshot:
+        phase = self.phase
+        elapsed = self.elapsed()
+        remaining: float | None = None
+        overtime = 0.0
+        if phase is not None and phase.duration is not None:
+            remaining = max(0.0, phase.duration - elapsed)
+        elif phase is not None and phase.step.kind is StepKind.HOLD:
+            overtime = max(0.0, elapsed - phase.estimate)
+        done_before = math.fsum(p.estimate for p in self.plan.phases[: phase.index]) if phase else 0
+        total = self.plan.total_estimate
+        current = min(elapsed, phase.estimate) if phase is not None else 0.0
+        progress = 1.0 if self.finished else (done_before + current) / total if total else 0.0
+        return Snapshot(
+            phase,
+            elapsed,
+            remaining,
+            overtime,
+            self.count(),
+            self.paused,
+            self.finished,
+            min(1.0, progress),
+        )
+
+    # -- driving -------------------------------------------------------------------------------
+    def start(self) -> list[Event]:
+        if self._started:
+            raise RunError("the run has already started")
+        if not self.plan.phases:
+            raise RunError("the session has no phases")
+        self._started = True
+        now = self.clock()
+        events: list[Event] = []
+        self._begin(0, self._active(now), now, events)
+        events += self._catch_up(now)
+        return events
+
+    def advance(self) -> list[Event]:
+        """Everything due up to now: cues, phase ends on their deadlines, the next phases."""
+        if not self._started or self.finished or self.paused:
+            return []
+        return self._catch_up(self.clock())
+
+    def _catch_up(self, now: float) -> list[Event]:
+        events: list[Event] = []
+        t = self._active(now)
+        while self._cur is not None and not self.finished:
+            cur = self._cur
+            phase = self.plan.phases[cur.index]
+            while (
+                cur.next_cue < len(phase.cues) and cur.start + phase.cues[cur.next_cue].offset <= t
+            ):
+                cue = phase.cues[cur.next_cue]
+                self._fire(phase, cue, self._clock_of(cur.start + cue.offset), now, events)
+                cur.next_cue += 1
+            if phase.duration is not None and cur.start + phase.duration <= t:
+                deadline = cur.start + phase.duration
+                self._finish(EndReason.DEADLINE, deadline, now, events)
+                continue
+            break
+        return events
+
+    def _fire(
+        self, phase: Phase | None, cue: Cue, due: float, now: float, events: list[Event]
+    ) -> None:
+        events.append(CueDue(phase, cue, due, now, now - due > self.late_after))
+
+    def _begin(self, index: int, at: float, now: float, events: list[Event]) -> None:
+        self._cur = _Current(index=index, start=at)
+        events.append(PhaseStarted(self.plan.phases[index], self._clock_of(at), now))
+
+    def _finish(
+        self,
+        reason: EndReason,
+        at: float,
+        now: float,
+        events: list[Event],
+        why: str | None = None,
+        go_to: int | None = None,
+    ) -> None:
+        """End the current phase at active time *at*, record it, and start the next one."""
+        assert self._cur is not None
+        cur = self._cur
+        phase = self.plan.phases[cur.index]
+        at_clock = self._clock_of(at)
+        if phase.is_work and reason is not EndReason.BACK:
+            if reason in (EndReason.DEADLINE, EndReason.DONE):
+                end_cue = Cue(at - cur.start, CueKind.WORK_END, "Done", "done")
+                self._fire(phase, end_cue, at_clock, now, events)
+            result = self._result(phase, cur, at, reason, why)
+            self.results.append(result)
+            events.append(result)
+        events.append(PhaseEnded(phase, at_clock, now, reason))
+        if reason is EndReason.ENDED:
+            self._end_session(Status.ENDED_EARLY, now, events)
+            return
+        nxt = cur.index + 1 if go_to is None else go_to
+        if nxt >= len(self.plan.phases):
+            complete = Cue(0.0, CueKind.COMPLETE, "Session complete", "complete")
+            self._fire(None, complete, at_clock, now, events)
+            self._end_session(Status.COMPLETED, now, events)
+            return
+        self._begin(nxt, at, now, events)
+
+    def _end_session(self, status: Status, now: float, events: list[Event]) -> None:
+        self.status = status
+        self._cur = None
+        if self._paused_at is not None:
+            self._paused_total += now - self._paused_at
+            self._paused_at = None
+        events.append(SessionEnded(now, status, tuple(self.results)))
+
+    def _result(
+        self, phase: Phase, cur: _Current, at: float, reason: EndReason, why: str | None
+    ) -> StepResult:
+        step = phase.step
+        actual = max(0.0, at - cur.start)
+        target_s = phase.target_seconds
+        target_n = step.target_count
+        if step.kind is StepKind.REPS and step.cadence is not None and target_n is not None:
+            count: int | None = min(target_n, int(actual / step.cadence + 1e-9))
+        elif step.kind is StepKind.REPS:
+            # Unpaced reps that nobody counted are recorded as not counted, not guessed.
+            count = cur.taps if cur.taps or reason is EndReason.SKIPPED else None
+        elif step.kind is StepKind.LAPS:
+            count = cur.taps
+        else:
+            count = None
+        if reason is EndReason.DEADLINE:
+            short = False
+        elif count is not None and target_n is not None:
+            short = count < target_n
+        elif target_s is not None:
+            short = actual < target_s - 1e-9
+        else:
+            short = reason is not EndReason.DONE
+        skipped = reason is EndReason.SKIPPED
+        return StepResult(
+            phase_index=phase.index,
+            step_index=phase.step_index,
+            name=step.name,
+            kind=step.kind,
+            side=phase.side,
+            set_number=phase.set_number,
+            sets=step.sets,
+            target_seconds=target_s,
+            actual_seconds=actual,
+            target_count=target_n,
+            actual_count=count,
+            load_kg=step.load_kg,
+            skipped=skipped,
+            stopped_early=short and not skipped,
+            reason=why if short or why else None,
+            started_at=self._clock_of(cur.start),
+            ended_at=self._clock_of(at),
+        )
+
+    def _control(self) -> tuple[float, list[Event]]:
+        """Catch up to now before acting, so nothing due before the key press is lost."""
+        if not self._started:
+            raise RunError("the run has not started")
+        now = self.clock()
+        events = [] if self.paused or self.finished else self._catch_up(now)
+        return now, events
+
+    def pause(self) -> list[Event]:
+        now, events = self._control()
+        if not self.paused and not self.finished:
+            self._paused_at = now
+            events.append(Paused(now))
+        return events
+
+    def resume(self) -> list[Event]:
+        now, events = self._control()
+        if self._paused_at is not None and not self.finished:
+            gap = now - self._paused_at
+            self._paused_total += gap
+            self._paused_at = None
+            events.append(Resumed(now, gap))
+            events += self._catch_up(now)
+        return events
+
+    def toggle_pause(self) -> list[Event]:
+        return self.resume() if self.paused else self.pause()
+
+    def done_now(self, reason: str | None = None) -> list[Event]:
+        """End the current phase now: a hold records the time held, reps or laps the count."""
+        now, events = self._control()
+        if not self.finished:
+            self._finish(EndReason.DONE, self._active(now), now, events, why=reason)
+            events += self._catch_up(now) if not self.paused else []
+        return events
+
+    def skip(self) -> list[Event]:
+        now, events = self._control()
+        if not self.finished:
+            self._finish(EndReason.SKIPPED, self._active(now), now, events)
+            events += self._catch_up(now) if not self.paused else []
+        return events
+
+    def back(self) -> list[Event]:
+        """Restart this phase, or go to the one before if this one has only just begun."""
+        now, events = self._control()
+        if self.finished or self._cur is None:
+            return events
+        t = self._active(now)
+        index = self._cur.index
+        target = index if (t - self._cur.start >= BACK_RESTARTS_AFTER or index == 0) else index - 1
+        self._finish(EndReason.BACK, t, now, events, go_to=target)
+        events += self._catch_up(now) if not self.paused else []
+        return events
+
+    def add_count(self) -> list[Event]:
+        """Count one lap (or an unpaced rep); reaching the target ends the phase."""
+        now, events = self._control()
+        phase = self.phase
+        if self.finished or phase is None or not phase.is_work or self._cur is None:
+            return events
+        step = phase.step
+        counted = step.kind is StepKind.LAPS or (
+            step.kind is StepKind.REPS and step.cadence is None
+        )
+        if not counted:
+            return events
+        self._cur.taps += 1
+        target = step.target_count
+        if target is not None and self._cur.taps >= target:
+            self._finish(EndReason.DONE, self._active(now), now, events)
+            events += self._catch_up(now) if not self.paused else []
+        return events
+
+    def end_early(self) -> list[Event]:
+        """End the session now, keeping every result so far and the work phase in progress."""
+        now, events = self._control()
+        if not self.finished and self._cur is not None:
+            phase = self.plan.phases[self._cur.index]
+            if phase.is_work and self._active(now) - self._cur.start <= 0:
+                self._end_session(Status.ENDED_EARLY, now, events)
+            else:
+                self._finish(EndReason.ENDED, self._active(now), now, events)
+        return events

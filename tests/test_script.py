@@ -1,0 +1,262 @@
+"""Session files: the built-in ones, and messages a person can act on for broken ones."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from qltimer import paths
+from qltimer.script import (
+    MAX_FILE_BYTES,
+    Per,
+    Problem,
+    ScriptError,
+    Sides,
+    StepKind,
+    load_session,
+    parse_session,
+)
+
+LOCATED = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): (?P<msg>.+)$")
+
+
+def problems(text: str | bytes, name: str = "mine.toml") -> list[Problem]:
+    with pytest.raises(ScriptError) as info:
+        parse_session(text, name)
+    for p in info.value.problems:
+        assert LOCATED.match(str(p)), str(p)
+    return info.value.problems
+
+
+def at(p: Problem) -> tuple[int, int]:
+    return (p.line, p.col)
+
+
+# -- the built-in sessions ----------------------------------------------------------------------
+
+
+def builtin() -> dict[str, object]:
+    return {
+        path.stem: load_session(path)
+        for path in sorted(paths.builtin_sessions_dir().glob("*.toml"))
+    }
+
+
+def test_every_builtin_session_is_valid() -> None:
+    found = builtin()
+    assert set(found) == {
+        "phase-one",
+        "ql-level-1",
+        "ql-level-2",
+        "ball-release",
+        "side-plank-test",
+        "standing-seated",
+    }
+
+
+def test_builtins_cover_the_program() -> None:
+    s = {k: v for k, v in builtin().items()}
+    level1 = s["ql-level-1"]
+    plank = next(st for st in level1.steps if st.name == "Side plank")  # type: ignore[attr-defined]
+    assert (plank.kind, plank.sides, plank.seconds) == (StepKind.HOLD, Sides.EACH, 60)
+    carry = next(st for st in level1.steps if st.kind is StepKind.LAPS)  # type: ignore[attr-defined]
+    assert (carry.laps, carry.distance_m, carry.sides) == (10, 10, Sides.EACH)
+    lifts = next(st for st in s["ql-level-2"].steps if st.kind is StepKind.REPS)  # type: ignore[attr-defined]
+    assert (lifts.sets, lifts.reps, lifts.sides) == (3, 10, Sides.EACH)
+    release = s["ball-release"]
+    assert release.frequency.per is Per.DAY and release.frequency.for_days == 14  # type: ignore[attr-defined]
+    ball = release.steps[0]  # type: ignore[attr-defined]
+    assert 60 <= ball.seconds <= 120 and ball.sides is Sides.EACH and ball.rhythm
+    test = s["side-plank-test"].steps[0]  # type: ignore[attr-defined]
+    assert test.as_long_as_you_can and test.sides is Sides.EACH
+    assert s["standing-seated"].floor is False  # type: ignore[attr-defined]
+    assert {st.kind for st in s["phase-one"].steps} >= {  # type: ignore[attr-defined]
+        StepKind.BREATHE,
+        StepKind.HOLD,
+    }
+    for session in s.values():
+        assert session.frequency is not None  # type: ignore[attr-defined]
+
+
+# -- three mistakes, three messages -------------------------------------------------------------
+
+THREE_MISTAKES = """\
+title = "My routine"
+
+[[step]]
+kind = "hold"
+name = "Side plank"
+sides = "each"
+secnds = 60
+
+[[step]]
+kind = "rest"
+seconds = 90000
+
+[[step]]
+kind = "reps"
+name = "Leg lifts"
+reps = -3
+"""
+
+
+def test_three_mistakes_give_three_located_messages() -> None:
+    found = problems(THREE_MISTAKES, "routines/mine.toml")
+    assert [str(p) for p in found] == [
+        "routines/mine.toml:7:1: unknown key 'secnds' in a hold step; did you mean 'seconds'?",
+        "routines/mine.toml:11:11: 'seconds' is 90000; allowed: 1 to 86400 seconds",
+        "routines/mine.toml:16:8: 'reps' can't be negative (-3); allowed: 1 to 500",
+    ]
+
+
+# -- each kind of problem -----------------------------------------------------------------------
+
+
+def test_a_syntax_error_names_line_and_column() -> None:
+    (p,) = problems('title = "x"\n[[step]]\nkind = "hold\nname = "y"\n')
+    assert at(p) == (3, 13)
+    assert p.message.startswith("not valid TOML")
+
+
+def test_text_that_is_not_utf8_is_located() -> None:
+    (p,) = problems(b'title = "ok"\nsummary = "caf\xe9"\n')
+    assert at(p) == (2, 15)
+    assert "UTF-8" in p.message
+
+
+def test_a_huge_file_is_refused_with_the_limit() -> None:
+    (p,) = problems(b"#" * (MAX_FILE_BYTES + 1))
+    assert at(p) == (1, 1) and "at most" in p.message
+
+
+def test_a_session_without_steps_or_title() -> None:
+    found = problems('summary = "nothing here"\n')
+    messages = [p.message for p in found]
+    assert "a session needs 'title'" in messages
+    assert "a session needs at least one [[step]]" in messages
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("seconds = 0", "'seconds' can't be zero (0); allowed: 1 to 7200 seconds"),
+        ("seconds = -5", "'seconds' can't be negative (-5); allowed: 1 to 7200 seconds"),
+        ("seconds = 9000", "'seconds' is 9000; allowed: 1 to 7200 seconds"),
+        ('seconds = "60"', "'seconds' must be a number from 1 to 7200 seconds, not \"60\""),
+        ("seconds = true", "'seconds' must be a number from 1 to 7200 seconds, not true"),
+        ("seconds = inf", "'seconds' must be a number from 1 to 7200 seconds, not inf"),
+        ("seconds = nan", "'seconds' must be a number from 1 to 7200 seconds, not nan"),
+        ("seconds = 30\nsets = 2.5", "'sets' must be a whole number from 1 to 20, not 2.5"),
+        ('seconds = 30\nsides = "both"', "'sides' can't be \"both\"; choose one of: "),
+        ('seconds = 30\nsides = "lef"', 'did you mean "left"?'),
+        ("seconds = 30\nreps = 10", "'reps' is not used by a hold step (it belongs to reps steps)"),
+        ("seconds = 30\nrest = 20", "'rest' is the pause between sets, but this step has one set"),
+        ("seconds = 30\nswitch_sides = 5", "'switch_sides' needs sides = \"each\""),
+        ("seconds = 30\nrest = 100000\nsets = 2", "'rest' is 100000; allowed: 0 to 86400 seconds"),
+    ],
+)
+def test_impossible_values_are_refused_with_the_allowed_range(line: str, expected: str) -> None:
+    text = f'title = "x"\n[[step]]\nkind = "hold"\nname = "H"\n{line}\n'
+    found = problems(text)
+    assert len(found) == 1, found
+    assert expected in found[0].message
+    assert found[0].line >= 5
+
+
+def test_sides_on_a_rest_are_refused() -> None:
+    (p,) = problems('title = "x"\n[[step]]\nkind = "rest"\nseconds = 30\nsides = "each"\n')
+    assert at(p) == (5, 1)
+    assert p.message == "'sides' is not used by a rest step (a rest has no sides, sets or lead-in)"
+
+
+def test_rest_longer_than_a_day_is_refused() -> None:
+    (p,) = problems('title = "x"\n[[step]]\nkind = "rest"\nseconds = 86401\n')
+    assert "allowed: 1 to 86400 seconds" in p.message
+
+
+def test_unknown_kind_gets_a_suggestion() -> None:
+    (p,) = problems('title = "x"\n[[step]]\nkind = "hodl"\nname = "H"\n')
+    assert at(p) == (3, 8)
+    assert 'did you mean "hold"?' in p.message
+
+
+def test_unknown_top_level_key_gets_a_suggestion() -> None:
+    (p,) = problems('titel = "x"\n[[step]]\nkind = "rest"\nseconds = 3\n')
+    assert at(p) == (1, 1)
+    assert p.message == "unknown key 'titel' in a session; did you mean 'title'?"
+
+
+def test_problems_inside_inline_cue_tables_are_located_exactly() -> None:
+    text = (
+        'title = "x"\n[[step]]\nkind = "hold"\nname = "H"\nseconds = 30\n'
+        'cue = [{ at = 10 }, { before_end = 40 }, { at = 5, sond = "go" }]\n'
+    )
+    found = problems(text)
+    assert [(at(p), p.message) for p in found] == [
+        ((6, 36), "'before_end' is 40; allowed: 0.5 to 29.5 seconds"),
+        ((6, 52), "unknown key 'sond' in a cue; did you mean 'sound'?"),
+    ]
+
+
+def test_cue_tables_written_as_headers_are_located() -> None:
+    text = (
+        'title = "x"\n[[step]]\nkind = "timed"\nname = "T"\nseconds = 30\n'
+        "[[step.cue]]\nat = 10\n[[step.cue]]\nat = 45\n"
+    )
+    (p,) = problems(text)
+    assert at(p) == (9, 6)
+
+
+def test_a_cue_needs_exactly_one_place() -> None:
+    text = (
+        'title = "x"\n[[step]]\nkind = "hold"\nname = "H"\nseconds = 30\n[[step.cue]]\nsay = "hi"\n'
+    )
+    (p,) = problems(text)
+    assert at(p) == (6, 1) and "exactly one of 'at'" in p.message
+
+
+def test_before_end_on_an_open_ended_step_is_refused() -> None:
+    text = (
+        'title = "x"\n[[step]]\nkind = "laps"\nname = "C"\nlaps = 4\ncue = [{ before_end = 5 }]\n'
+    )
+    (p,) = problems(text)
+    assert "ends when you say so" in p.message
+
+
+def test_all_problems_in_a_file_are_reported_in_one_run() -> None:
+    steps = "".join(
+        f'[[step]]\nkind = "hold"\nname = "H{i}"\nseconds = {-i}\n' for i in range(1, 6)
+    )
+    found = problems(f'title = "x"\n{steps}')
+    assert len(found) == 5
+    assert [p.line for p in found] == [5, 9, 13, 17, 21]
+
+
+def test_a_valid_file_reads_with_defaults_and_hash(tmp_path: Path) -> None:
+    path = tmp_path / "my-routine.toml"
+    path.write_text('title = "Mine"\n[[step]]\nkind = "hold"\nname = "Plank"\nseconds = 20\n')
+    session = load_session(path)
+    assert session.id == "my-routine" and session.source == path
+    assert len(session.sha256) == 64
+    step = session.steps[0]
+    assert (step.get_ready, step.sides, step.sets, step.rest) == (10, Sides.NONE, 1, 0)
+
+
+def test_an_unreadable_file_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    with pytest.raises(ScriptError) as info:
+        load_session(tmp_path / "missing.toml")
+    assert "can't read the file" in str(info.value)
+
+
+@given(st.binary(max_size=400) | st.text(max_size=400))
+def test_any_input_gives_a_session_or_located_problems(data: bytes | str) -> None:
+    try:
+        parse_session(data, "fuzz.toml")
+    except ScriptError as err:
+        assert err.problems
+        for p in err.problems:
+            assert LOCATED.match(str(p)) and p.line >= 1 and p.col >= 1
