@@ -43,6 +43,17 @@ def _session_files(folder: Path) -> list[Path]:
         return []
 
 
+def _load_folder(folder: Path, problems: list[Problem]) -> list[Session]:
+    """Every valid session file in *folder*; the problems of the others go to *problems*."""
+    found = []
+    for path in _session_files(folder):
+        try:
+            found.append(load_session(path))
+        except ScriptError as err:
+            problems.extend(err.problems)
+    return found
+
+
 def load_catalog(builtin_dir: Path | None = None, user_dir: Path | None = None) -> Catalog:
     """Read every session file; never raises for a bad file (see ``problems``)."""
     builtin_dir = builtin_dir if builtin_dir is not None else paths.builtin_sessions_dir()
@@ -52,24 +63,14 @@ def load_catalog(builtin_dir: Path | None = None, user_dir: Path | None = None) 
     notices: list[str] = []
     builtin_ids: set[str] = set()
 
-    for path in _session_files(builtin_dir):
-        try:
-            session = load_session(path)
-        except ScriptError as err:
-            problems.extend(err.problems)
-            continue
+    for session in _load_folder(builtin_dir, problems):
         sessions[session.id] = session
         builtin_ids.add(session.id)
 
-    for path in _session_files(user_dir):
-        try:
-            session = load_session(path)
-        except ScriptError as err:
-            problems.extend(err.problems)
-            continue
+    for session in _load_folder(user_dir, problems):
         if session.id in builtin_ids:
             notices.append(
-                f"Your session file {path} has the same name as the built-in session "
+                f"Your session file {session.source} has the same name as the built-in session "
                 f"'{session.id}' and is used in its place."
             )
             builtin_ids.discard(session.id)

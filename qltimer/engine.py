@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from qltimer.script import Session, Side, Step, StepKind
@@ -225,56 +225,23 @@ def expand(session: Session) -> Plan:
                 raw.append((PhaseKind.WORK, si, step, side, set_number, step.work_seconds))
 
     phases: list[Phase] = []
-    work_cache: dict[int, tuple[Cue, ...]] = {}
+    work_cues: dict[int, tuple[Cue, ...]] = {}  # one step's work periods share their cues
     # Build back to front so a lead-in knows the work phase that follows it.
     following: Phase | None = None
     for kind, si, step, side, set_number, length in reversed(raw):
+        duration: float | None = length
         if kind is PhaseKind.WORK:
-            cues = work_cache.setdefault(si, _work_cues(step))
-            phase = Phase(
-                -1,
-                kind,
-                si,
-                step,
-                side,
-                set_number,
-                None if step.open_ended else length,
-                length,
-                cues,
-            )
+            if si not in work_cues:
+                work_cues[si] = _work_cues(step)
+            cues = work_cues[si]
+            duration = None if step.open_ended else length
         else:
             work = following if following is not None and following.is_work else None
-            phase = Phase(
-                -1,
-                kind,
-                si,
-                step,
-                side,
-                set_number,
-                length,
-                length,
-                _lead_in_cues(kind, length, work),
-            )
-        phases.append(phase)
-        following = phase
+            cues = _lead_in_cues(kind, length, work)
+        following = Phase(-1, kind, si, step, side, set_number, duration, length, cues)
+        phases.append(following)
     phases.reverse()
-    return Plan(
-        session,
-        tuple(
-            Phase(
-                i,
-                p.kind,
-                p.step_index,
-                p.step,
-                p.side,
-                p.set_number,
-                p.duration,
-                p.estimate,
-                p.cues,
-            )
-            for i, p in enumerate(phases)
-        ),
-    )
+    return Plan(session, tuple(replace(p, index=i) for i, p in enumerate(phases)))
 
 
 # -- events -------------------------------------------------------------------------------------
