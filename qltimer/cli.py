@@ -16,6 +16,14 @@ from pathlib import Path
 from qltimer import __version__
 from qltimer.catalog import load_catalog, resolve
 from qltimer.engine import PhaseKind, expand
+from qltimer.history import (
+    History,
+    HistoryError,
+    export_csv,
+    export_json,
+    import_json,
+    open_history,
+)
 from qltimer.script import ScriptError, load_session
 
 
@@ -111,6 +119,58 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_history_or_say(recover: bool) -> History | None:
+    try:
+        hist, report = open_history(recover=recover)
+    except HistoryError as err:
+        print(f"qltimer: {err}", file=sys.stderr)
+        return None
+    if report.moved_aside:
+        print(
+            f"note: your history file was damaged; it was moved to {report.moved_aside} and a "
+            "new one started",
+            file=sys.stderr,
+        )
+    return hist
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    if args.import_file is not None:
+        try:
+            text = Path(args.import_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            print(f"qltimer: can't read {args.import_file}: {err}", file=sys.stderr)
+            return 1
+        hist = _open_history_or_say(recover=True)
+        if hist is None:
+            return 1
+        try:
+            sessions, steps = import_json(hist, text)
+        except HistoryError as err:
+            print(f"qltimer: {args.import_file}: {err}; nothing was imported", file=sys.stderr)
+            return 1
+        finally:
+            hist.close()
+        print(f"imported {sessions} new sessions and {steps} new steps")
+        return 0
+    hist = _open_history_or_say(recover=False)
+    if hist is None:
+        return 1
+    try:
+        text = export_csv(hist) if args.csv else export_json(hist)
+    finally:
+        hist.close()
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as err:
+            print(f"qltimer: can't write {args.output}: {err.strerror}", file=sys.stderr)
+            return 1
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qltimer",
@@ -127,6 +187,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show", help="print the timed plan of a session")
     p.add_argument("session", metavar="SESSION", help="a session id or a .toml file")
     p.set_defaults(func=cmd_show)
+    p = sub.add_parser("history", help="export your history, or import an export")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--csv", action="store_true", help="one row per step, as CSV")
+    what.add_argument("--json", action="store_true", help="one row per step, as JSON")
+    what.add_argument(
+        "--import",
+        dest="import_file",
+        metavar="FILE",
+        help="merge a JSON export in; sessions already here are kept as they are",
+    )
+    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of the screen")
+    p.set_defaults(func=cmd_history)
     return parser
 
 

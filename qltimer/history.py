@@ -295,9 +295,16 @@ class OpenReport:
 
 
 def open_history(
-    path: Path | None = None, *, now: Callable[[], datetime] | None = None
+    path: Path | None = None,
+    *,
+    now: Callable[[], datetime] | None = None,
+    recover: bool = True,
 ) -> tuple[History, OpenReport]:
-    """Open (or create) the history at *path*; see the module docstring for what that covers."""
+    """Open (or create) the history at *path*; see the module docstring for what that covers.
+
+    ``recover=False`` leaves sessions marked running alone: for a look at the history (an export)
+    while the app may be in the middle of one.
+    """
     path = path if path is not None else default_path()
     clock = now or (lambda: datetime.now(UTC))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -322,7 +329,7 @@ def open_history(
     conn = _connect(path)
     _migrate(conn, version)
     history = History(conn, path, clock)
-    interrupted = history.close_running()
+    interrupted = history.close_running() if recover else 0
     return history, OpenReport(
         moved_aside=moved,
         backup=backup,

@@ -90,3 +90,67 @@ def test_format_duration(seconds: float, text: str) -> None:
 )
 def test_format_dose(seconds: float, text: str) -> None:
     assert format_dose(seconds) == text
+
+
+def _seed_history() -> str:
+    from datetime import UTC, datetime, timedelta
+
+    from qltimer.history import open_history
+    from tests.test_history import step
+
+    hist, _ = open_history()
+    t0 = datetime(2026, 5, 1, 8, tzinfo=UTC)
+    key = hist.start_session("ql-level-1", "QL level 1", "abc", t0)
+    hist.record_step(key, step(1, "left", 44.25, t0))
+    hist.record_step(key, step(3, "right", 41.0, t0 + timedelta(seconds=80)))
+    hist.finish_session(key, "completed", t0 + timedelta(minutes=9))
+    hist.close()
+    return key
+
+
+def test_history_export_to_stdout_and_file_and_import_twice(tmp_path: Path) -> None:
+    import json
+
+    key = _seed_history()
+    done = qltimer("history", "--json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)["rows"]
+    assert [(r["uuid"], r["side"], r["actual_seconds"]) for r in rows] == [
+        (key, "left", 44.25),
+        (key, "right", 41.0),
+    ]
+    csv_file = tmp_path / "h.csv"
+    assert qltimer("history", "--csv", "--output", str(csv_file)).returncode == 0
+    assert csv_file.read_text().count("\n") == 3
+    # Import into another data folder, twice: the second time adds nothing.
+    export = tmp_path / "h.json"
+    export.write_text(done.stdout)
+    other = tmp_path / "other"
+    env_cmd = [sys.executable, "-m", "qltimer", "history", "--import", str(export)]
+    import os
+
+    env = dict(os.environ, QLTIMER_DATA_DIR=str(other))
+    first = subprocess.run(env_cmd, capture_output=True, text=True, env=env, check=False)
+    again = subprocess.run(env_cmd, capture_output=True, text=True, env=env, check=False)
+    assert first.stdout.strip() == "imported 1 new sessions and 2 new steps"
+    assert again.stdout.strip() == "imported 0 new sessions and 0 new steps"
+
+
+def test_history_import_of_a_bad_file_says_so(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    done = qltimer("history", "--import", str(bad))
+    assert done.returncode == 1
+    assert "not a qltimer history export" in done.stderr and "nothing was imported" in done.stderr
+
+
+def test_history_export_leaves_a_running_session_alone() -> None:
+    from datetime import UTC, datetime
+
+    from qltimer.history import open_history
+
+    hist, _ = open_history()
+    key = hist.start_session("x", "X", "", datetime(2026, 5, 1, tzinfo=UTC))
+    assert qltimer("history", "--json").returncode == 0
+    record = hist.session(key)
+    assert record is not None and record.status == "running"

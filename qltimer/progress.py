@@ -1,0 +1,240 @@
+"""Figures derived from the history: bests, left/right balance, weekly counts, the summary.
+
+No Qt, no SQL: plain functions of records, so every rule can be tested on a hand-built history.
+Dates are the person's local dates (each session keeps the UTC offset it was done at).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from qltimer.history import SessionRecord, StepRecord
+
+BALANCE_BAND = (0.95, 1.05)  # right/left hold ratio commonly quoted as balanced (PROGRAM.md)
+HOLD_TARGET = 60.0
+DONE_STATUSES = ("completed", "ended early")
+
+
+def local_date(moment: datetime, utc_offset_min: int) -> date:
+    return (moment + timedelta(minutes=utc_offset_min)).date()
+
+
+def week_start(day: date) -> date:
+    """The Monday of *day*'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+# -- holds over time ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HoldPoint:
+    """The best hold on each side in one session."""
+
+    when: datetime  # session start, UTC
+    day: date  # local date
+    left: float | None
+    right: float | None
+
+    @property
+    def ratio(self) -> float | None:
+        """Right / left, when both sides were held."""
+        if self.left and self.right:
+            return self.right / self.left
+        return None
+
+
+def hold_points(holds: Iterable[tuple[datetime, int, str, float]]) -> list[HoldPoint]:
+    """Per session, the best hold on each side, in time order (input as History.holds gives)."""
+    best: dict[datetime, dict[str, float]] = {}
+    offsets: dict[datetime, int] = {}
+    for when, offset, side, seconds in holds:
+        sides = best.setdefault(when, {})
+        sides[side] = max(seconds, sides.get(side, 0.0))
+        offsets[when] = offset
+    return [
+        HoldPoint(when, local_date(when, offsets[when]), s.get("left"), s.get("right"))
+        for when, s in sorted(best.items())
+    ]
+
+
+def best_of(points: Sequence[HoldPoint], side: str) -> HoldPoint | None:
+    """The session with the longest hold on *side* (the earliest, on a tie)."""
+    found: HoldPoint | None = None
+    for p in points:
+        value = p.left if side == "left" else p.right
+        if value is None:
+            continue
+        current = None if found is None else (found.left if side == "left" else found.right)
+        if current is None or value > current:
+            found = p
+    return found
+
+
+def in_band(ratio: float) -> bool:
+    lo, hi = BALANCE_BAND
+    return lo <= ratio <= hi
+
+
+# -- training against the plan ------------------------------------------------------------------
+
+
+def done(sessions: Iterable[SessionRecord]) -> list[SessionRecord]:
+    return [s for s in sessions if s.status in DONE_STATUSES]
+
+
+def days_trained(sessions: Iterable[SessionRecord]) -> dict[date, int]:
+    """How many sessions were done on each local date."""
+    days: dict[date, int] = defaultdict(int)
+    for s in done(sessions):
+        days[local_date(s.started_at, s.utc_offset_min)] += 1
+    return dict(days)
+
+
+def weekly_counts(
+    sessions: Iterable[SessionRecord], first: date, last: date
+) -> list[tuple[date, int]]:
+    """Sessions done per week (weeks starting Monday), every week from *first* to *last*."""
+    counts: dict[date, int] = defaultdict(int)
+    for day, n in days_trained(sessions).items():
+        counts[week_start(day)] += n
+    out = []
+    week = week_start(first)
+    while week <= last:
+        out.append((week, counts.get(week, 0)))
+        week += timedelta(days=7)
+    return out
+
+
+@dataclass(frozen=True)
+class PainPoint:
+    when: datetime
+    day: date
+    before: int | None
+    after: int | None
+
+
+def pain_points(sessions: Iterable[SessionRecord]) -> list[PainPoint]:
+    """Sessions where pain was recorded, before and/or after, in time order."""
+    return sorted(
+        (
+            PainPoint(
+                s.started_at,
+                local_date(s.started_at, s.utc_offset_min),
+                s.pain_before,
+                s.pain_after,
+            )
+            for s in sessions
+            if s.pain_before is not None or s.pain_after is not None
+        ),
+        key=lambda p: p.when,
+    )
+
+
+# -- the summary after a session ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One exercise on one side: what was asked, what was done, and how it compares."""
+
+    exercise: str
+    kind: str
+    side: str | None
+    sets: int
+    target: float | None  # seconds for holds and timed work, a count for reps and laps
+    actual: float | None
+    unit: str  # "s", "reps", "laps"
+    skipped: bool
+    new_best: bool  # beat the best hold of every earlier session
+    first_record: bool  # the first hold ever recorded for this exercise and side
+    previous: float | None  # the same figure the last time this session was done
+    stopped_for: str | None  # a reason given for stopping early, if any
+
+    @property
+    def change(self) -> float | None:
+        if self.actual is None or self.previous is None:
+            return None
+        return self.actual - self.previous
+
+
+def _figure(steps: Sequence[StepRecord]) -> tuple[float | None, float | None, str]:
+    """(target, actual, unit) for the sets of one exercise on one side."""
+    kind = steps[0].kind
+    done_steps = [s for s in steps if not s.skipped]
+    if kind == "hold":
+        target = steps[0].target_seconds
+        actual = max((s.actual_seconds for s in done_steps), default=None)
+        return target, actual, "s"
+    if kind in ("reps", "laps"):
+        unit = "reps" if kind == "reps" else "laps"
+        target = float(sum(s.target_count or 0 for s in steps))
+        counted = [s.actual_count for s in done_steps if s.actual_count is not None]
+        return target, (float(sum(counted)) if counted else None), unit
+    target = float(sum(s.target_seconds or 0 for s in steps))
+    return target, float(sum(s.actual_seconds for s in done_steps)) or None, "s"
+
+
+def summarize(
+    steps: Sequence[StepRecord],
+    previous: Sequence[StepRecord] = (),
+    best_before: dict[tuple[str, str | None], float | None] | None = None,
+) -> list[SummaryRow]:
+    """Rows for the summary screen, in the order the exercises were done.
+
+    *previous* are the steps of the last run of the same session; *best_before* the best hold of
+    each (exercise, side) before this session, for marking a new personal best.
+    """
+    groups: dict[tuple[int, str, str | None], list[StepRecord]] = {}
+    for s in sorted(steps, key=lambda s: s.phase_index):
+        groups.setdefault((s.step_index, s.exercise, s.side), []).append(s)
+    before: dict[tuple[str, str | None], list[StepRecord]] = defaultdict(list)
+    for s in previous:
+        before[(s.exercise, s.side)].append(s)
+    bests = best_before or {}
+    rows = []
+    for (_, exercise, side), group in groups.items():
+        target, actual, unit = _figure(group)
+        prev = before.get((exercise, side))
+        prev_figure = _figure(prev)[1] if prev else None
+        old_best = bests.get((exercise, side))
+        is_hold = group[0].kind == "hold" and actual is not None
+        new_best = (
+            is_hold and actual is not None and old_best is not None and actual > old_best + 1e-9
+        )
+        first_record = is_hold and old_best is None
+        reasons = [s.reason for s in group if s.stopped_early and s.reason]
+        rows.append(
+            SummaryRow(
+                exercise=exercise,
+                kind=group[0].kind,
+                side=side,
+                sets=len(group),
+                target=target,
+                actual=actual,
+                unit=unit,
+                skipped=all(s.skipped for s in group),
+                new_best=new_best,
+                first_record=first_record,
+                previous=prev_figure,
+                stopped_for=reasons[0] if reasons else None,
+            )
+        )
+    return rows
+
+
+def hold_gaps(rows: Sequence[SummaryRow]) -> dict[str, tuple[float, float]]:
+    """For each hold exercise done on both sides: (right - left seconds, right / left)."""
+    by_exercise: dict[str, dict[str | None, float]] = defaultdict(dict)
+    for row in rows:
+        if row.kind == "hold" and row.actual is not None:
+            by_exercise[row.exercise][row.side] = row.actual
+    out = {}
+    for exercise, sides in by_exercise.items():
+        left, right = sides.get("left"), sides.get("right")
+        if left and right:
+            out[exercise] = (right - left, right / left)
+    return out

@@ -1,0 +1,197 @@
+"""Derived figures, on hand-built histories."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from qltimer.history import SessionRecord, StepRecord
+from qltimer.progress import (
+    HoldPoint,
+    best_of,
+    days_trained,
+    hold_gaps,
+    hold_points,
+    in_band,
+    pain_points,
+    summarize,
+    weekly_counts,
+)
+
+T0 = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)  # a Monday, late evening in UTC
+
+
+def rec(start: datetime, status: str = "completed", offset: int = 0, **kw: object) -> SessionRecord:
+    fields: dict[str, object] = dict(
+        uuid=str(start),
+        session_id="ql-level-1",
+        title="QL 1",
+        script_sha256="",
+        started_at=start,
+        ended_at=start + timedelta(minutes=9),
+        status=status,
+        planned_seconds=540.0,
+        utc_offset_min=offset,
+        pain_before=None,
+        pain_after=None,
+        effort=None,
+        note="",
+    )
+    fields.update(kw)
+    return SessionRecord(**fields)  # type: ignore[arg-type]
+
+
+def st(i: int, side: str | None, actual: float, kind: str = "hold", **kw: object) -> StepRecord:
+    fields: dict[str, object] = dict(
+        phase_index=i,
+        step_index=1,
+        exercise="Side plank",
+        kind=kind,
+        side=side,
+        set_number=1,
+        target_seconds=60.0 if kind == "hold" else None,
+        actual_seconds=actual,
+        target_count=None,
+        actual_count=None,
+        load_kg=None,
+        skipped=False,
+        stopped_early=False,
+        reason=None,
+        started_at=T0,
+        ended_at=T0,
+    )
+    fields.update(kw)
+    return StepRecord(**fields)  # type: ignore[arg-type]
+
+
+def test_hold_points_take_each_sessions_best_per_side() -> None:
+    a, b = T0, T0 + timedelta(days=2)
+    points = hold_points(
+        [(a, 0, "left", 40), (a, 0, "left", 45), (a, 0, "right", 42), (b, 60, "right", 50)]
+    )
+    assert points == [
+        HoldPoint(a, date(2026, 3, 2), 45, 42),
+        HoldPoint(b, date(2026, 3, 5), None, 50),  # 23:30 UTC + 1 h is the next local day
+    ]
+    assert points[0].ratio == pytest.approx(42 / 45)
+    assert points[1].ratio is None
+
+
+def test_best_of_prefers_the_earliest_on_a_tie() -> None:
+    points = [HoldPoint(T0, T0.date(), 50, 40), HoldPoint(T0 + timedelta(1), T0.date(), 50, 55)]
+    assert best_of(points, "left") is points[0]
+    assert best_of(points, "right") is points[1]
+    assert best_of([], "left") is None
+
+
+@pytest.mark.parametrize(
+    ("ratio", "inside"), [(0.95, True), (1.05, True), (0.949, False), (1.051, False), (1.0, True)]
+)
+def test_the_balance_band(ratio: float, inside: bool) -> None:
+    assert in_band(ratio) is inside
+
+
+def test_weekly_counts_use_local_dates_and_fill_empty_weeks() -> None:
+    sessions = [
+        rec(T0),  # Monday 2 March local (UTC)
+        rec(T0, offset=60),  # Tuesday 3 March local
+        rec(T0 - timedelta(hours=23), offset=-60),  # 00:30 UTC Mon = 23:30 Sunday local
+        rec(T0 + timedelta(days=14)),
+        rec(T0 + timedelta(days=15), status="interrupted"),  # not counted
+    ]
+    assert weekly_counts(sessions, date(2026, 2, 23), date(2026, 3, 16)) == [
+        (date(2026, 2, 23), 1),
+        (date(2026, 3, 2), 2),
+        (date(2026, 3, 9), 0),
+        (date(2026, 3, 16), 1),
+    ]
+    assert days_trained(sessions)[date(2026, 3, 2)] == 1
+
+
+def test_pain_points_skip_sessions_without_pain() -> None:
+    sessions = [
+        rec(T0, pain_before=3, pain_after=5),
+        rec(T0 + timedelta(1)),
+        rec(T0 + timedelta(2), pain_after=1),
+    ]
+    assert [(p.before, p.after) for p in pain_points(sessions)] == [(3, 5), (None, 1)]
+
+
+def test_summary_compares_with_last_time_and_marks_a_new_best() -> None:
+    now = [
+        st(1, "left", 52),
+        st(3, "right", 47.5, stopped_early=True, reason="form"),
+        st(
+            5,
+            "left",
+            40,
+            kind="laps",
+            step_index=2,
+            exercise="Carry",
+            target_count=10,
+            actual_count=10,
+        ),
+        st(
+            7,
+            "right",
+            30,
+            kind="laps",
+            step_index=2,
+            exercise="Carry",
+            target_count=10,
+            actual_count=7,
+        ),
+    ]
+    before = [st(1, "left", 45), st(3, "right", 49)]
+    rows = summarize(now, before, {("Side plank", "left"): 50, ("Side plank", "right"): 55})
+    assert [(r.exercise, r.side, r.target, r.actual, r.unit) for r in rows] == [
+        ("Side plank", "left", 60, 52, "s"),
+        ("Side plank", "right", 60, 47.5, "s"),
+        ("Carry", "left", 10, 10, "laps"),
+        ("Carry", "right", 10, 7, "laps"),
+    ]
+    assert [r.new_best for r in rows] == [True, False, False, False]
+    assert rows[0].change == 7 and rows[1].change == -1.5 and rows[2].change is None
+    assert rows[1].stopped_for == "form"
+    assert hold_gaps(rows) == {"Side plank": (-4.5, pytest.approx(47.5 / 52))}
+
+
+def test_a_first_hold_is_a_first_record_not_a_new_best() -> None:
+    (row,) = summarize([st(1, "left", 30)])
+    assert row.first_record and not row.new_best and row.previous is None
+
+
+def test_several_sets_take_the_best_hold_and_sum_counts() -> None:
+    rows = summarize(
+        [
+            st(1, "left", 20, set_number=1),
+            st(3, "left", 25, set_number=2),
+            st(
+                5,
+                "left",
+                0,
+                kind="reps",
+                step_index=2,
+                exercise="Lifts",
+                target_count=10,
+                actual_count=None,
+            ),
+            st(
+                6,
+                "left",
+                0,
+                kind="reps",
+                step_index=2,
+                exercise="Lifts",
+                target_count=10,
+                actual_count=8,
+            ),
+        ]
+    )
+    assert [(r.sets, r.actual, r.target) for r in rows] == [(2, 25, 60), (2, 8, 20)]
+
+
+def test_a_skipped_exercise_has_no_figure() -> None:
+    (row,) = summarize([st(1, "left", 3, skipped=True)])
+    assert row.skipped and row.actual is None
