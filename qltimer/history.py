@@ -550,10 +550,10 @@ class History:
         return _session_from_row(row) if row else None
 
     def hold_exercises(self) -> list[str]:
-        """Names of hold exercises with at least one recorded hold, most used first."""
+        """Hold exercises done on a side (so they can be charted per side), most used first."""
         rows = self.conn.execute(
             "SELECT exercise FROM steps WHERE kind = 'hold' AND skipped = 0 "
-            "GROUP BY exercise ORDER BY COUNT(*) DESC, exercise"
+            "AND side IS NOT NULL GROUP BY exercise ORDER BY COUNT(*) DESC, exercise"
         )
         return [r[0] for r in rows]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from qltimer.history import SessionRecord, StepRecord
 
@@ -74,6 +74,43 @@ def best_of(points: Sequence[HoldPoint], side: str) -> HoldPoint | None:
     return found
 
 
+def _week_moment(day: date) -> datetime:
+    monday = week_start(day)
+    return datetime(monday.year, monday.month, monday.day, 12, tzinfo=UTC)
+
+
+def weekly_best(points: Sequence[HoldPoint]) -> list[HoldPoint]:
+    """One point a week: the best hold that week on each side (for long periods)."""
+    weeks: dict[date, tuple[float | None, float | None]] = {}
+    for p in points:
+        monday = week_start(p.day)
+        left, right = weeks.get(monday, (None, None))
+        weeks[monday] = (
+            max(left or 0.0, p.left) if p.left is not None else left,
+            max(right or 0.0, p.right) if p.right is not None else right,
+        )
+    return [
+        HoldPoint(_week_moment(m), m, left, right) for m, (left, right) in sorted(weeks.items())
+    ]
+
+
+def weekly_pain(points: Sequence[PainPoint]) -> list[PainPoint]:
+    """One point a week: the average pain before and after that week's sessions."""
+    weeks: dict[date, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
+    for p in points:
+        before, after = weeks[week_start(p.day)]
+        if p.before is not None:
+            before.append(p.before)
+        if p.after is not None:
+            after.append(p.after)
+    return [
+        PainPoint(
+            _week_moment(m), m, sum(b) / len(b) if b else None, sum(a) / len(a) if a else None
+        )
+        for m, (b, a) in sorted(weeks.items())
+    ]
+
+
 def in_band(ratio: float) -> bool:
     lo, hi = BALANCE_BAND
     return lo <= ratio <= hi
@@ -113,8 +150,8 @@ def weekly_counts(
 class PainPoint:
     when: datetime
     day: date
-    before: int | None
-    after: int | None
+    before: float | None
+    after: float | None
 
 
 def pain_points(sessions: Iterable[SessionRecord]) -> list[PainPoint]:

@@ -6,12 +6,15 @@ import sys
 import traceback
 from types import TracebackType
 
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import Slot
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from qltimer import __version__, paths
 from qltimer.catalog import Catalog, load_catalog
+from qltimer.gui.history_window import HistoryWindow
 from qltimer.gui.home import HomeView
+from qltimer.history import History, HistoryError, OpenReport, open_history
 
 STYLE = """
 QWidget { font-size: 15pt; }
@@ -20,19 +23,92 @@ QLabel#previewTitle { font-size: 22pt; font-weight: 600; }
 QLabel#previewMeta { font-size: 14pt; }
 QLabel#notice { background: palette(alternate-base); border-left: 6px solid #c77700;
                 padding: 8px 12px; }
+QLabel#emptyState { font-size: 16pt; color: palette(placeholder-text); }
+QLabel#summaryDone { font-weight: 600; }
+QLabel#newBest { font-weight: 700; color: #1b7a31; }
+QPushButton:checked { background: #1f6fb4; color: white; font-weight: 700; }
 """
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        history: History | None = None,
+        parent: QWidget | None = None,
+        *,
+        notices: list[str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("qltimer")
         self.catalog = catalog
+        self.history = history
+        self.history_window: HistoryWindow | None = None
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.home = HomeView(catalog)
+        if notices:
+            self.home.add_notices(notices)
         self.stack.addWidget(self.home)
+        self._build_menu()
         self.resize(1280, 800)
+
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu("&History")
+        show = QAction("&Show history and charts", self)
+        show.setShortcut(QKeySequence("Ctrl+H"))
+        show.triggered.connect(self.on_show_history)
+        menu.addAction(show)
+        for text, name in (
+            ("Export as &CSV...", "on_export_csv"),
+            ("Export as &JSON...", "on_export_json"),
+            ("&Import a JSON export...", "on_import"),
+        ):
+            action = QAction(text, self)
+            action.triggered.connect(lambda _=False, n=name: getattr(self.open_history(), n)())
+            action.setEnabled(self.history is not None)
+            menu.addAction(action)
+        show.setEnabled(self.history is not None)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        menu.addSeparator()
+        menu.addAction(quit_action)
+
+    def open_history(self) -> HistoryWindow:
+        assert self.history is not None
+        if self.history_window is None:
+            self.history_window = HistoryWindow(self.history, self.catalog)
+        return self.history_window
+
+    @Slot()
+    def on_show_history(self) -> None:
+        window = self.open_history()
+        window.reload()
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+
+def history_notices(report: OpenReport) -> list[str]:
+    """What the person should be told after the history was opened."""
+    notes = []
+    if report.moved_aside is not None:
+        notes.append(
+            f"Your history file could not be read, so a new one was started. The old "
+            f"file is kept at {report.moved_aside}."
+        )
+    if report.migrated_from is not None and report.backup is not None:
+        notes.append(
+            f"Your history was updated to this version of qltimer; a copy of it as it "
+            f"was is kept at {report.backup}."
+        )
+    if report.interrupted:
+        notes.append(
+            f"{report.interrupted} session(s) did not finish last time and are shown as "
+            "interrupted; the steps you finished in them are kept."
+        )
+    return notes
 
 
 def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
@@ -69,6 +145,13 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 def run_app() -> int:
     app = make_app()
     sys.excepthook = _excepthook
-    window = MainWindow(load_catalog())
+    history: History | None = None
+    notices: list[str] = []
+    try:
+        history, report = open_history()
+        notices = history_notices(report)
+    except (HistoryError, OSError) as err:
+        notices = [f"{err} Sessions still run, but they can't be saved until this is sorted out."]
+    window = MainWindow(load_catalog(), history, notices=notices)
     window.show()
     return app.exec()

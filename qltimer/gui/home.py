@@ -199,6 +199,7 @@ class HomeView(QWidget):
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.catalog = catalog
+        self.extra_notices: list[str] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 20, 24, 20)
         heading = QLabel("Choose a session")
@@ -251,8 +252,13 @@ class HomeView(QWidget):
             self.preview.show_session(None)
         self.list.setFocus()
 
+    def add_notices(self, notices: list[str]) -> None:
+        """Show things the person should know (about their history, say) above the list."""
+        self.extra_notices += notices
+        self._show_problems()
+
     def _show_problems(self) -> None:
-        lines = list(self.catalog.notices)
+        lines = [*self.extra_notices, *self.catalog.notices]
         if self.catalog.problems:
             lines.append("Some of your session files could not be used:")
             lines += [f"  {p}" for p in self.catalog.problems[:5]]

@@ -1,0 +1,181 @@
+"""Make a realistic history: for screenshots, benchmarks and by-hand looks.
+
+    python bench/gen_history.py PATH [--years N] [--seed S]
+
+A person who trains about three times a week (missing some weeks), whose side plank holds grow
+from about 25 s towards 60 s and beyond with the right side lagging at first, who does two-week
+blocks of the ball release now and then, and whose pain scores drift down. Ten years give about
+4,000 sessions and 100,000 steps, the size the history must stay quick at.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import uuid
+
+from qltimer.history import _STEP_COLUMNS, History, StepRecord, open_history, to_text
+
+
+def _hold(i: int, ex: str, side: str | None, target: float, actual: float, t: datetime,
+          set_number: int = 1) -> StepRecord:
+    return StepRecord(
+        phase_index=i, step_index=1, exercise=ex, kind="hold", side=side, set_number=set_number,
+        target_seconds=target, actual_seconds=round(actual, 1), target_count=None,
+        actual_count=None, load_kg=None, skipped=False, stopped_early=actual < target - 0.05,
+        reason="form" if actual < target - 0.05 else None, started_at=t,
+        ended_at=t + timedelta(seconds=actual),
+    )
+
+
+def _counted(i: int, step_index: int, ex: str, kind: str, side: str, target: int, done: int,
+             t: datetime, seconds: float, load: float | None = None, set_number: int = 1
+             ) -> StepRecord:
+    return StepRecord(
+        phase_index=i, step_index=step_index, exercise=ex, kind=kind, side=side,
+        set_number=set_number, target_seconds=None, actual_seconds=seconds, target_count=target,
+        actual_count=done, load_kg=load, skipped=False, stopped_early=done < target,
+        reason="fatigue" if done < target else None, started_at=t,
+        ended_at=t + timedelta(seconds=seconds),
+    )
+
+
+def generate(hist: History, years: float, seed: int = 1, end: date | None = None) -> int:
+    """Fill *hist* with *years* of training ending at *end*; return the number of sessions."""
+    rng = random.Random(seed)
+    end = end or date.today()
+    day = end - timedelta(days=int(365 * years))
+    start_day = day
+    count = 0
+    release_until: date | None = None
+    conn = hist.conn
+    conn.execute("BEGIN")
+    try:
+        while day <= end:
+            progress = (day - start_day).days / max(1.0, 365 * years)
+            if release_until is None and rng.random() < 0.012:
+                release_until = day + timedelta(days=13)
+            week_off = (day.isocalendar()[1] + seed) % 11 == 0
+            train = day.weekday() in (0, 2, 4) and not week_off and rng.random() < 0.95
+            plans = []
+            if train:
+                plans.append("ql-level-2" if progress > 0.35 else "ql-level-1")
+            if release_until is not None:
+                if rng.random() < 0.9:
+                    plans.append("ball-release")
+                if day >= release_until:
+                    release_until = None
+            if not train and not week_off and rng.random() < 0.95:
+                plans.append("phase-one" if day.weekday() in (1, 3) else "standing-seated")
+            for n, plan in enumerate(plans):
+                t = datetime(day.year, day.month, day.day, 7 + 11 * n, rng.randint(0, 50),
+                             tzinfo=UTC)
+                _session(hist, rng, plan, t, progress)
+                count += 1
+            day += timedelta(days=1)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return count
+
+
+def _session(hist: History, rng: random.Random, plan: str, t: datetime, progress: float) -> None:
+    """Write one session without its own transactions (the caller holds one)."""
+    key = str(uuid.uuid4())
+    steps: list[StepRecord] = []
+    i = 0
+    pain_before = max(0, min(10, round(5 - 4 * progress + rng.gauss(0, 1.2))))
+    if plan in ("ql-level-1", "ql-level-2"):
+        base = 25 + 55 * min(1.0, progress * 1.4) + rng.gauss(0, 4)
+        lag = 0.82 + 0.17 * min(1.0, progress * 2)  # the right side catches up
+        sets = 1 if plan == "ql-level-1" else 3
+        ex = "Side plank"
+        for s in range(1, sets + 1):
+            for side, factor in (("left", 1.0), ("right", lag)):
+                held = max(8.0, base * factor + rng.gauss(0, 2.5))
+                target = 60.0
+                steps.append(_hold(i, ex, side, target, min(held, 60.0) if plan == "ql-level-1"
+                                   else held, t + timedelta(seconds=60 * i), s))
+                i += 1
+        if plan == "ql-level-2":
+            for s in range(1, 4):
+                for side in ("left", "right"):
+                    done = 10 if rng.random() < 0.3 + progress else rng.randint(6, 9)
+                    steps.append(_counted(i, 2, "Side plank leg lifts", "reps", side, 10, done,
+                                          t + timedelta(seconds=60 * i), 3.0 * done, set_number=s))
+                    i += 1
+        for side in ("left", "right"):
+            laps = 10 if rng.random() < 0.8 else rng.randint(6, 9)
+            steps.append(_counted(i, 3, "Suitcase carry", "laps", side, 10, laps,
+                                  t + timedelta(seconds=60 * i), 12.0 * laps + rng.gauss(0, 5),
+                                  load=8.0 + 8 * round(progress * 2) / 2))
+            i += 1
+        # Fill up to the realistic number of steps a long session records (breathing etc.).
+        while len(steps) < 36:
+            steps.append(StepRecord(
+                phase_index=i, step_index=4, exercise="Settle in", kind="breathe", side=None,
+                set_number=1, target_seconds=40.0, actual_seconds=40.0, target_count=None,
+                actual_count=None, load_kg=None, skipped=False, stopped_early=False,
+                reason=None, started_at=t + timedelta(seconds=60 * i),
+                ended_at=t + timedelta(seconds=60 * i + 40)))
+            i += 1
+        title = "QL level 1" if plan == "ql-level-1" else "QL level 2"
+    elif plan == "ball-release":
+        for side in ("left", "right"):
+            steps.append(StepRecord(
+                phase_index=i, step_index=0, exercise="Ball release", kind="timed", side=side,
+                set_number=1, target_seconds=90.0, actual_seconds=90.0, target_count=None,
+                actual_count=None, load_kg=None, skipped=False, stopped_early=False, reason=None,
+                started_at=t + timedelta(seconds=120 * i),
+                ended_at=t + timedelta(seconds=120 * i + 90)))
+            i += 1
+        title = "QL release with a ball"
+    else:
+        for k in range(24):
+            steps.append(_hold(i, "Gentle brace", None, 10.0, 10.0,
+                               t + timedelta(seconds=30 * i), k + 1))
+            i += 1
+        title = "Phase One" if plan == "phase-one" else "Standing and seated"
+    length = max((s.ended_at for s in steps), default=t) - t + timedelta(seconds=30)
+    pain_after = max(0, min(10, pain_before + rng.choice([-1, -1, 0, 0, 0, 1])))
+    status = "completed" if rng.random() < 0.95 else "ended early"
+    hist.conn.execute(
+        "INSERT INTO sessions (uuid, session_id, title, script_sha256, started_at, ended_at, "
+        "status, planned_seconds, utc_offset_min, pain_before, pain_after, effort, note) "
+        "VALUES (?, ?, ?, '', ?, ?, ?, ?, 60, ?, ?, ?, ?)",
+        (key, plan, title, to_text(t), to_text(t + length), status, length.total_seconds(),
+         pain_before, pain_after, rng.randint(4, 8),
+         "" if rng.random() < 0.9 else rng.choice(["Felt strong", "Tight on the right",
+                                                   "Short on time", "Slept badly"])),
+    )
+    hist.conn.executemany(
+        f"INSERT INTO steps (session_uuid, {', '.join(_STEP_COLUMNS)}) "
+        f"VALUES ({', '.join('?' * (len(_STEP_COLUMNS) + 1))})",
+        [(key, s.phase_index, s.step_index, s.exercise, s.kind, s.side, s.set_number,
+          s.target_seconds, s.actual_seconds, s.target_count, s.actual_count, s.load_kg,
+          int(s.skipped), int(s.stopped_early), s.reason, to_text(s.started_at),
+          to_text(s.ended_at)) for s in steps],
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--years", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    hist, _ = open_history(args.path)
+    n = generate(hist, args.years, args.seed)
+    steps = hist.conn.execute("SELECT COUNT(*) FROM steps").fetchone()[0]
+    print(f"{args.path}: {n} sessions, {steps} steps")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,522 @@
+"""The history window: past sessions with their steps, progress charts, export and import."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCharts import QChart, QChartView
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QAction, QKeySequence, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qltimer.catalog import Catalog
+from qltimer.cli import format_duration
+from qltimer.gui.charts import DaysCalendar, balance_chart, hold_chart, pain_chart, weekly_chart
+from qltimer.gui.dialogs import Ask
+from qltimer.gui.summary import SummaryView
+from qltimer.history import (
+    History,
+    HistoryError,
+    SessionRecord,
+    export_csv,
+    export_json,
+    import_json,
+)
+from qltimer.progress import (
+    days_trained,
+    hold_points,
+    pain_points,
+    weekly_best,
+    weekly_counts,
+    weekly_pain,
+)
+from qltimer.script import Per
+
+RANGES = (("Last 3 months", 91), ("Last year", 365), ("All time", None))
+CHARTS = (
+    ("hold", "Hold time per side"),
+    ("balance", "Left / right balance"),
+    ("weekly", "Sessions against the plan"),
+    ("calendar", "Days trained"),
+    ("pain", "Pain before and after"),
+)
+_INDEX_ROLE = Qt.ItemDataRole.UserRole
+WEEKLY_ABOVE = 60  # more sessions than this in the period: one point a week reads better
+
+
+def _when(record: SessionRecord) -> str:
+    return record.local_start.strftime("%a %d %b %Y, %H:%M").replace(" 0", " ")
+
+
+def _seconds(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f} s" if value % 1 else f"{value:.0f} s"
+
+
+class SessionsModel(QAbstractTableModel):
+    HEADERS = ("When", "Session", "How it went", "Length")
+
+    def __init__(self, sessions: list[SessionRecord]) -> None:
+        super().__init__()
+        self.records = sessions
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.records)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        r = self.records[index.row()]
+        col = index.column()
+        if col == 0:
+            return _when(r)
+        if col == 1:
+            return r.title
+        if col == 2:
+            return r.status.capitalize()
+        duration = r.duration
+        return "" if duration is None else format_duration(duration)
+
+
+class HistoryWindow(QMainWindow):
+    """Signals:
+    history_changed(): an import added something.
+    """
+
+    history_changed = Signal()
+
+    def __init__(
+        self,
+        history: History,
+        catalog: Catalog,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("qltimer - history")
+        self.history = history
+        self.catalog = catalog
+        self.today = today or datetime.now().astimezone().date()
+        self.tabs = QTabWidget()
+        self.setCentralWidget(self.tabs)
+        self._build_sessions_tab()
+        self._build_charts_tab()
+        self._build_menu()
+        self.resize(1200, 800)
+        self.reload()
+
+    # -- layout ----------------------------------------------------------------------------------
+    def _build_sessions_tab(self) -> None:
+        page = QSplitter(Qt.Orientation.Vertical)
+        self.table = QTableView()
+        self.table.setAccessibleName("past sessions")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        self.model = SessionsModel([])
+        self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col in (0, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.selectionModel().currentRowChanged.connect(self.on_session_chosen)
+        page.addWidget(self.table)
+        detail = QWidget()
+        layout = QVBoxLayout(detail)
+        layout.setContentsMargins(0, 8, 0, 0)
+        self.detail_title = QLabel()
+        self.detail_title.setObjectName("previewTitle")
+        self.detail_title.setWordWrap(True)
+        self.detail_meta = QLabel()
+        self.detail_meta.setWordWrap(True)
+        self.steps = QTableWidget(0, 6)
+        self.steps.setAccessibleName("steps of the chosen session")
+        self.steps.setHorizontalHeaderLabels(["Exercise", "Side", "Set", "Target", "Done", "Notes"])
+        self.steps.verticalHeader().setVisible(False)
+        self.steps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.steps.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        actions = QHBoxLayout()
+        self.annotate_button = QPushButton("Pain, effort and note...")
+        self.annotate_button.setAccessibleName("edit pain effort note")
+        self.annotate_button.clicked.connect(self.on_annotate)
+        actions.addWidget(self.detail_meta, 1)
+        actions.addWidget(self.annotate_button)
+        layout.addWidget(self.detail_title)
+        layout.addLayout(actions)
+        layout.addWidget(self.steps)
+        page.addWidget(detail)
+        page.setSizes([380, 420])
+        self.tabs.addTab(page, "Sessions")
+
+    def _build_charts_tab(self) -> None:
+        page = QWidget()
+        outer = QHBoxLayout(page)
+        self.chart_list = QListWidget()
+        self.chart_list.setAccessibleName("charts")
+        for key, name in CHARTS:
+            self.chart_list.addItem(name)
+            self.chart_list.item(self.chart_list.count() - 1).setData(_INDEX_ROLE, key)
+        self.chart_list.setFixedWidth(300)
+        self.chart_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self.chart_list)
+        right = QVBoxLayout()
+        controls = QHBoxLayout()
+        self.exercise = QComboBox()
+        self.exercise.setAccessibleName("exercise")
+        self.plan = QComboBox()
+        self.plan.setAccessibleName("plan")
+        self.range = QComboBox()
+        self.range.setAccessibleName("period")
+        for name, _ in RANGES:
+            self.range.addItem(name)
+        self.range.setCurrentIndex(1)
+        for box, chars in ((self.exercise, 10), (self.plan, 14), (self.range, 10)):
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(chars)
+        for label, box in (
+            ("Exercise:", self.exercise),
+            ("Plan:", self.plan),
+            ("Period:", self.range),
+        ):
+            lab = QLabel(label)
+            lab.setBuddy(box)
+            controls.addWidget(lab)
+            controls.addWidget(box)
+        controls.addStretch(1)
+        right.addLayout(controls)
+        self.chart_stack = QStackedWidget()
+        self.chart_view = QChartView()
+        self._chart: QChart | None = None
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setAccessibleName("chart")
+        self.calendar = DaysCalendar()
+        self.empty = QLabel()
+        self.empty.setObjectName("emptyState")
+        self.empty.setAccessibleName("chart empty")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        for w in (self.chart_view, self.calendar, self.empty):
+            self.chart_stack.addWidget(w)
+        right.addWidget(self.chart_stack, 1)
+        outer.addLayout(right, 1)
+        self.tabs.addTab(page, "Charts")
+        self.chart_list.currentRowChanged.connect(self.on_chart_changed)
+        self.exercise.currentIndexChanged.connect(self.on_chart_changed)
+        self.plan.currentIndexChanged.connect(self.on_chart_changed)
+        self.range.currentIndexChanged.connect(self.on_chart_changed)
+
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu("&File")
+        for text, slot, keys in (
+            ("Export as &CSV...", self.on_export_csv, None),
+            ("Export as &JSON...", self.on_export_json, QKeySequence("Ctrl+E")),
+            ("&Import a JSON export...", self.on_import, QKeySequence("Ctrl+I")),
+        ):
+            action = QAction(text, self)
+            if keys is not None:
+                action.setShortcut(keys)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+        menu.addSeparator()
+        close = QAction("&Close", self)
+        close.setShortcut(QKeySequence.StandardKey.Close)
+        close.triggered.connect(self.close)
+        menu.addAction(close)
+
+    # -- data ------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.model.beginResetModel()
+        self.model.records = self.history.sessions()
+        self.model.endResetModel()
+        self.exercise.blockSignals(True)
+        self.exercise.clear()
+        self.exercise.addItems(self.history.hold_exercises())
+        self.exercise.blockSignals(False)
+        self.plan.blockSignals(True)
+        self.plan.clear()
+        for label, ids, per_week in self._plans():
+            self.plan.addItem(label, (ids, per_week))
+            titles = sorted(self.catalog.sessions[i].title for i in ids)
+            self.plan.setItemData(
+                self.plan.count() - 1, "\n".join(titles), Qt.ItemDataRole.ToolTipRole
+            )
+        self.plan.blockSignals(False)
+        if self.model.records:
+            self.table.selectRow(0)
+        else:
+            self.detail_title.setText("No sessions yet")
+            self.detail_meta.setText("Finished sessions appear here, newest first.")
+        if self.chart_list.currentRow() < 0:
+            self.chart_list.setCurrentRow(0)
+        else:
+            self.on_chart_changed()
+
+    def _plans(self) -> list[tuple[str, frozenset[str], float]]:
+        """Groups of sessions that share a frequency, e.g. the strengthening ones (3 a week)."""
+        groups: dict[tuple[int, Per, int | None], set[str]] = {}
+        for s in self.catalog.sessions.values():
+            if s.frequency is not None:
+                f = s.frequency
+                groups.setdefault((f.times, f.per, f.for_days), set()).add(s.id)
+        out = []
+        for (times, per, _), ids in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+            per_week = times * 7.0 if per is Per.DAY else float(times)
+            desc = next(self.catalog.sessions[i].frequency for i in ids)
+            assert desc is not None
+            out.append((desc.describe().capitalize(), frozenset(ids), per_week))
+        return out
+
+    @Slot(QModelIndex, QModelIndex)
+    def on_session_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        record = self.model.records[current.row()]
+        self.detail_title.setText(f"{record.title}")
+        bits = [_when(record), record.status]
+        if record.duration is not None:
+            bits.append(format_duration(record.duration))
+        if record.pain_before is not None or record.pain_after is not None:
+            before = "-" if record.pain_before is None else record.pain_before
+            after = "-" if record.pain_after is None else record.pain_after
+            bits.append(f"pain {before} before, {after} after")
+        if record.effort is not None:
+            bits.append(f"effort {record.effort}/10")
+        meta = " · ".join(bits)
+        if record.note:
+            meta += f"\nNote: {record.note}"
+        self.detail_meta.setText(meta)
+        steps = self.history.steps(record.uuid)
+        self.steps.setRowCount(len(steps))
+        for row, s in enumerate(steps):
+            if s.kind in ("reps", "laps"):
+                target = f"{s.target_count} {s.kind}" if s.target_count else ""
+                actual = "not counted" if s.actual_count is None else f"{s.actual_count} {s.kind}"
+            else:
+                target, actual = _seconds(s.target_seconds), _seconds(s.actual_seconds)
+            notes = []
+            if s.skipped:
+                notes.append("skipped")
+            elif s.stopped_early:
+                notes.append("stopped early" + (f" ({s.reason})" if s.reason else ""))
+            if s.load_kg:
+                notes.append(f"{s.load_kg:g} kg")
+            cells = (
+                s.exercise,
+                (s.side or "").capitalize(),
+                str(s.set_number),
+                target,
+                actual,
+                ", ".join(notes),
+            )
+            for col, text in enumerate(cells):
+                self.steps.setItem(row, col, QTableWidgetItem(text))
+        self.steps.resizeColumnsToContents()
+
+    def _since(self) -> datetime | None:
+        days = RANGES[self.range.currentIndex()][1]
+        if days is None:
+            return None
+        start = self.today - timedelta(days=days)
+        return datetime(start.year, start.month, start.day).astimezone()
+
+    @Slot()
+    def on_chart_changed(self, *_: object) -> None:
+        item = self.chart_list.currentItem()
+        if item is None:
+            return
+        key = str(item.data(_INDEX_ROLE))
+        self.exercise.setEnabled(key in ("hold", "balance"))
+        self.plan.setEnabled(key == "weekly")
+        since = self._since()
+        chart: QChart | None = None
+        empty = ""
+        if key in ("hold", "balance"):
+            exercise = self.exercise.currentText()
+            points = hold_points(self.history.holds(exercise)) if exercise else []
+            if since is not None:
+                points = [p for p in points if p.when >= since]
+            weekly = len(points) > WEEKLY_ABOVE
+            if weekly:
+                points = weekly_best(points)
+            if key == "hold":
+                if points:
+                    chart = hold_chart(points, exercise, weekly=weekly)
+                else:
+                    empty = (
+                        "No holds recorded yet in this period.\n\nFinish a side plank "
+                        "session and your time on each side will be drawn here."
+                    )
+            elif any(p.ratio is not None for p in points):
+                chart = balance_chart(points, exercise, weekly=weekly)
+            else:
+                empty = (
+                    "No session with both sides held in this period.\n\nThe balance "
+                    "compares your right side with your left in the same session."
+                )
+        elif key in ("weekly", "calendar"):
+            sessions = [
+                s for s in self.history.sessions() if since is None or s.started_at >= since
+            ]
+            if key == "calendar":
+                self.calendar.set_days(days_trained(sessions), self.today)
+                self.chart_stack.setCurrentWidget(self.calendar)
+                return
+            data = self.plan.currentData()
+            if data is None:
+                empty = "No session in the list has a plan (a frequency) to compare with."
+            else:
+                ids, per_week = data
+                mine = [s for s in sessions if s.session_id in ids]
+                if mine:
+                    chart = self._weekly(mine, per_week)
+                else:
+                    empty = (
+                        "No sessions of this plan in this period.\n\nEach one you finish "
+                        "is counted here against how often the plan suggests."
+                    )
+        else:
+            points = pain_points(
+                s for s in self.history.sessions() if since is None or s.started_at >= since
+            )
+            weekly = len(points) > WEEKLY_ABOVE
+            if weekly:
+                points = weekly_pain(points)
+            if points:
+                chart = pain_chart(points, weekly=weekly)
+            else:
+                empty = (
+                    "No pain scores recorded in this period.\n\nAfter a session you can "
+                    "note your pain from 0 to 10; they are drawn here."
+                )
+        if chart is None:
+            self.empty.setText(empty)
+            self.chart_stack.setCurrentWidget(self.empty)
+            return
+        # The view does not own its chart here: keep it alive ourselves, and let the old one go
+        # only once the view has let go of it (a chart deleted under the view crashes it).
+        old, self._chart = self._chart, chart
+        self.chart_view.setChart(chart)
+        if old is not None:
+            old.deleteLater()
+        self.chart_stack.setCurrentWidget(self.chart_view)
+
+    def _weekly(self, sessions: list[SessionRecord], per_week: float) -> QChart:
+        first = min(s.started_at for s in sessions).date()
+        since = self._since()
+        if since is not None:
+            first = min(first, since.date())
+        weeks = weekly_counts(sessions, first, self.today)
+        plan_label = f"Plan: {per_week:g} a week"
+        if len(weeks) > 60:  # too many bars to read: count by month instead
+            months: dict[date, int] = {}
+            for week, n in weeks:
+                key = week.replace(day=1)
+                months[key] = months.get(key, 0) + n
+            per_month = round(per_week * 52 / 12, 1)
+            return weekly_chart(
+                sorted(months.items()),
+                per_month,
+                f"Plan: about {per_month:g} a month",
+                monthly=True,
+            )
+        return weekly_chart(weeks, per_week, plan_label, monthly=False)
+
+    @Slot()
+    def on_annotate(self) -> None:
+        """The session's summary, where pain after, effort and a note can be added or changed."""
+        row = self.table.currentIndex().row()
+        if row < 0:
+            return
+        record = self.model.records[row]
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"qltimer - {record.title}")
+        layout = QVBoxLayout(dialog)
+        view = SummaryView(self.history)
+        layout.addWidget(view)
+        view.show_session(record.uuid)
+        view.closed.connect(dialog.accept)
+        dialog.resize(1000, 700)
+        if dialog.exec():
+            self.reload()
+            self.table.selectRow(row)
+
+    # -- export and import -----------------------------------------------------------------------
+    def _export(self, text: str, suffix: str) -> None:
+        path = Ask.save_path(
+            self,
+            "Export history",
+            f"qltimer-history.{suffix}",
+            f"{suffix.upper()} files (*.{suffix})",
+        )
+        if path is None:
+            return
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as err:
+            Ask.error(self, "Export failed", f"Could not write {path}: {err.strerror}")
+            return
+        Ask.info(self, "History exported", f"Saved to {path}")
+
+    @Slot()
+    def on_export_csv(self) -> None:
+        self._export(export_csv(self.history), "csv")
+
+    @Slot()
+    def on_export_json(self) -> None:
+        self._export(export_json(self.history), "json")
+
+    @Slot()
+    def on_import(self) -> None:
+        path = Ask.open_path(self, "Import a qltimer history export", "JSON files (*.json)")
+        if path is None:
+            return
+        try:
+            sessions, steps = import_json(self.history, Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, HistoryError) as err:
+            Ask.error(self, "Import failed", f"{path}: {err}\n\nNothing was imported.")
+            return
+        Ask.info(
+            self,
+            "History imported",
+            f"Added {sessions} sessions and {steps} steps that were not here yet.",
+        )
+        self.reload()
+        self.history_changed.emit()

@@ -1,0 +1,303 @@
+"""The summary after a session: what was done against what was asked, and how it felt.
+
+Everything here works from the keyboard: digits pick a score, Tab moves on, Enter saves.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qltimer.history import History
+from qltimer.progress import BALANCE_BAND, SummaryRow, hold_gaps, in_band, summarize
+
+
+def _figure(value: float | None, unit: str) -> str:
+    if value is None:
+        return "not counted" if unit != "s" else "-"
+    if unit == "s":
+        return f"{value:.1f} s" if value % 1 else f"{value:.0f} s"
+    return f"{value:.0f} {unit}"
+
+
+def _change(row: SummaryRow) -> str:
+    change = row.change
+    if change is None:
+        return "first time" if row.previous is None and not row.skipped else ""
+    if abs(change) < 0.05:
+        return "same as last time"
+    sign = "+" if change > 0 else "−"
+    amount = f"{abs(change):.1f} s" if row.unit == "s" else f"{abs(change):.0f} {row.unit}"
+    return f"{sign}{amount} on last time"
+
+
+class ScalePicker(QWidget):
+    """A row of big numbered buttons (0-10 or 1-10); digit keys pick while it has focus.
+
+    For a 1-10 scale the 0 key means 10. Backspace or Delete clears the choice.
+
+    Signals:
+        picked(int): a value was chosen (-1 when cleared).
+    """
+
+    picked = Signal(int)
+
+    def __init__(self, name: str, low: int, high: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.low, self.high = low, high
+        self.setAccessibleName(name)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(6)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        for value in range(low, high + 1):
+            button = QPushButton(str(value))
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setMinimumSize(52, 52)
+            button.setAccessibleName(f"{name} {value}")
+            self.group.addButton(button, value)
+            layout.addWidget(button)
+        layout.addStretch(1)
+        self.group.idClicked.connect(self.on_clicked)
+
+    def value(self) -> int | None:
+        checked = self.group.checkedId()
+        return None if checked < 0 else checked
+
+    def set_value(self, value: int | None) -> None:
+        if value is None:
+            self.group.setExclusive(False)
+            for button in self.group.buttons():
+                button.setChecked(False)
+            self.group.setExclusive(True)
+            self.picked.emit(-1)
+            return
+        button = self.group.button(value)
+        if button is not None:
+            button.setChecked(True)
+            self.picked.emit(value)
+
+    @Slot(int)
+    def on_clicked(self, value: int) -> None:
+        self.setFocus()
+        self.picked.emit(value)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if text.isdigit() and len(text) == 1:
+            value = int(text)
+            if value == 0 and self.low == 1:
+                value = 10
+            if self.low <= value <= self.high:
+                self.set_value(value)
+                return
+        if event.key() in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
+            self.set_value(None)
+            return
+        super().keyPressEvent(event)
+
+
+class SummaryView(QWidget):
+    """Shown when a session ends; the run screen hands it the session's UUID.
+
+    Signals:
+        closed(str): the person saved (or skipped) the questions for this session UUID.
+    """
+
+    closed = Signal(str)
+
+    def __init__(self, history: History, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.history = history
+        self.uuid = ""
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(28, 20, 28, 20)
+        self.heading = QLabel()
+        self.heading.setObjectName("heading")
+        self.heading.setAccessibleName("summary heading")
+        self.heading.setWordWrap(True)
+        outer.addWidget(self.heading)
+        self.subheading = QLabel()
+        self.subheading.setWordWrap(True)
+        outer.addWidget(self.subheading)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.table_host = QWidget()
+        self.grid = QGridLayout(self.table_host)
+        self.grid.setHorizontalSpacing(24)
+        self.grid.setVerticalSpacing(6)
+        scroll.setWidget(self.table_host)
+        outer.addWidget(scroll, 1)
+        self.balance = QLabel()
+        self.balance.setObjectName("notice")
+        self.balance.setWordWrap(True)
+        self.balance.setAccessibleName("left right balance")
+        outer.addWidget(self.balance)
+
+        form = QGridLayout()
+        self.pain = ScalePicker("pain after", 0, 10)
+        self.effort = ScalePicker("effort", 1, 10)
+        self.note = QLineEdit()
+        self.note.setAccessibleName("note")
+        self.note.setPlaceholderText("A note for yourself (optional)")
+        self.note.setMaxLength(500)
+        for row, (label, widget, hint) in enumerate(
+            (
+                ("Pain now (0 none - 10 worst)", self.pain, "type a digit"),
+                ("Effort (1 easy - 10 all-out)", self.effort, "0 means 10"),
+                ("Note", self.note, ""),
+            )
+        ):
+            text = QLabel(f"{label}:")
+            text.setBuddy(widget)
+            form.addWidget(text, row, 0)
+            form.addWidget(widget, row, 1)
+            form.addWidget(QLabel(hint), row, 2)
+        outer.addLayout(form)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.save = QPushButton("Save and finish (Enter)")
+        self.save.setAccessibleName("save summary")
+        self.save.setDefault(True)
+        self.save.setMinimumHeight(52)
+        self.save.clicked.connect(self.on_save)
+        buttons.addWidget(self.save)
+        outer.addLayout(buttons)
+        self.pain.picked.connect(lambda _v: self.effort.setFocus())
+        self.effort.picked.connect(lambda _v: self.note.setFocus())
+        self.note.returnPressed.connect(self.on_save)
+
+    def show_session(self, session_uuid: str) -> None:
+        record = self.history.session(session_uuid)
+        if record is None:
+            raise KeyError(session_uuid)
+        self.uuid = session_uuid
+        steps = self.history.steps(session_uuid)
+        previous = self.history.previous(session_uuid)
+        before = self.history.steps(previous.uuid) if previous else []
+        bests = {
+            (s.exercise, s.side): self.history.best_hold(s.exercise, s.side, record.started_at)
+            for s in steps
+            if s.kind == "hold"
+        }
+        rows = summarize(steps, before, bests)
+        done_word = {
+            "completed": "Session complete",
+            "ended early": "Session ended early",
+            "interrupted": "Session interrupted",
+        }.get(record.status, record.status)
+        self.heading.setText(f"{done_word}: {record.title}")
+        when = (
+            "the first time you have done this session"
+            if previous is None
+            else ("compared with " + previous.local_start.strftime("%a %d %b").replace(" 0", " "))
+        )
+        self.subheading.setText(f"Well done. Here is what you did, {when}.")
+        self._fill(rows)
+        gaps = hold_gaps(rows)
+        lines = []
+        for exercise, (diff, ratio) in gaps.items():
+            side = "right" if diff < 0 else "left"
+            if abs(diff) < 0.05:
+                lines.append(f"{exercise}: both sides held the same time.")
+                continue
+            verdict = (
+                "within the balanced range"
+                if in_band(ratio)
+                else f"outside the {BALANCE_BAND[0]:.2f}-{BALANCE_BAND[1]:.2f} range often "
+                "taken as balanced"
+            )
+            lines.append(
+                f"{exercise}: your {side} side held {abs(diff):.1f} s less "
+                f"(right/left {ratio:.2f}, {verdict})."
+            )
+        self.balance.setText("\n".join(lines))
+        self.balance.setVisible(bool(lines))
+        self.pain.set_value(record.pain_after)
+        self.effort.set_value(record.effort)
+        self.note.setText(record.note)
+        self.pain.setFocus()
+
+    def _fill(self, rows: list[SummaryRow]) -> None:
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            if item is not None and item.widget() is not None:
+                item.widget().deleteLater()
+        for col, head in enumerate(("Exercise", "Side", "Aim", "Done", "", "Since last time")):
+            label = QLabel(f"<b>{head}</b>")
+            self.grid.addWidget(label, 0, col)
+        for r, row in enumerate(rows, start=1):
+            badge = ""
+            if row.skipped:
+                badge = "skipped"
+            elif row.new_best:
+                badge = "★ NEW BEST"
+            elif row.first_record:
+                badge = "first record"
+            elif row.stopped_for:
+                badge = f"stopped: {row.stopped_for}"
+            sets = f" ({row.sets} sets)" if row.sets > 1 else ""
+            cells = (
+                row.exercise + sets,
+                (row.side or "").upper(),
+                _figure(row.target, row.unit),
+                _figure(row.actual, row.unit),
+                badge,
+                _change(row),
+            )
+            for col, text in enumerate(cells):
+                label = QLabel(text)
+                if col == 3:
+                    label.setObjectName("summaryDone")
+                if col == 4 and row.new_best:
+                    label.setObjectName("newBest")
+                self.grid.addWidget(label, r, col)
+        self.grid.setColumnStretch(0, 1)
+
+    def rows_text(self) -> list[list[str]]:
+        """The summary table as text, row by row (for tests and screen readers)."""
+        out: list[list[str]] = []
+        for r in range(1, self.grid.rowCount()):
+            cells = []
+            for c in range(self.grid.columnCount()):
+                item = self.grid.itemAtPosition(r, c)
+                widget = item.widget() if item is not None else None
+                cells.append(widget.text() if isinstance(widget, QLabel) else "")
+            if any(cells):
+                out.append(cells)
+        return out
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.on_save()
+            return
+        super().keyPressEvent(event)
+
+    @Slot()
+    def on_save(self) -> None:
+        if not self.uuid:
+            return
+        self.history.annotate(
+            self.uuid,
+            pain_after=self.pain.value(),
+            effort=self.effort.value(),
+            note=self.note.text().strip(),
+        )
+        self.closed.emit(self.uuid)

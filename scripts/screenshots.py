@@ -1,0 +1,86 @@
+"""Regenerate docs/screenshots/ from the real windows, offscreen.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [NAME...]
+
+Uses a throwaway data folder with a generated history (bench/gen_history.py), never yours.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["QLTIMER_DATA_DIR"] = tempfile.mkdtemp(prefix="qltimer-shots-")
+
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from bench.gen_history import generate  # noqa: E402
+from qltimer.catalog import load_catalog  # noqa: E402
+from qltimer.gui.app import MainWindow, make_app  # noqa: E402
+from qltimer.gui.history_window import HistoryWindow  # noqa: E402
+from qltimer.history import open_history  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+TODAY = date(2026, 11, 20)
+SIZES = ((1280, 800), (800, 480))
+
+
+def settle(app: QApplication) -> None:
+    for _ in range(10):
+        app.processEvents()
+
+
+def save(widget: QWidget, name: str, app: QApplication) -> None:
+    settle(app)
+    path = OUT / f"{name}.png"
+    widget.grab().save(str(path))
+    print(path.relative_to(ROOT))
+
+
+def shots() -> dict[str, Callable[[QApplication], None]]:
+    def home(app: QApplication) -> None:
+        for w, h in SIZES:
+            window = MainWindow(load_catalog())
+            window.resize(w, h)
+            window.show()
+            save(window, f"home-{w}x{h}", app)
+            window.close()
+
+    def history(app: QApplication) -> None:
+        hist, _ = open_history()
+        if not hist.sessions():
+            generate(hist, 1.0, seed=3, end=TODAY)
+        window = HistoryWindow(hist, load_catalog(), today=TODAY)
+        window.resize(1280, 800)
+        window.show()
+        save(window, "history-sessions", app)
+        window.tabs.setCurrentIndex(1)
+        for row in range(window.chart_list.count()):
+            window.chart_list.setCurrentRow(row)
+            key = window.chart_list.item(row).data(256)
+            save(window, f"chart-{key}", app)
+        window.range.setCurrentIndex(0)
+        window.chart_list.setCurrentRow(0)
+        save(window, "chart-hold-3-months", app)
+        window.close()
+
+    return {"home": home, "history": history}
+
+
+def main() -> None:
+    app = make_app()
+    OUT.mkdir(parents=True, exist_ok=True)
+    wanted = sys.argv[1:] or list(shots())
+    for name in wanted:
+        shots()[name](app)
+
+
+if __name__ == "__main__":
+    main()

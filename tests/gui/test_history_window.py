@@ -1,0 +1,116 @@
+"""The history window on a real SQLite history, offscreen."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCharts import QChart
+from pytestqt.qtbot import QtBot
+
+from bench.gen_history import generate
+from qltimer.catalog import load_catalog
+from qltimer.gui.dialogs import Ask
+from qltimer.gui.history_window import CHARTS, RANGES, HistoryWindow
+from qltimer.history import History, export_json, open_history
+
+TODAY = date(2026, 11, 20)
+
+
+@pytest.fixture
+def filled(tmp_path: Path) -> History:
+    hist, _ = open_history(tmp_path / "history.sqlite3")
+    generate(hist, 1.0, seed=5, end=TODAY)
+    return hist
+
+
+def window_for(qtbot: QtBot, hist: History) -> HistoryWindow:
+    window = HistoryWindow(hist, load_catalog(), today=TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_sessions_are_listed_newest_first_with_their_steps(qtbot: QtBot, filled: History) -> None:
+    window = window_for(qtbot, filled)
+    records = filled.sessions()
+    assert window.model.rowCount() == len(records) > 300
+    assert window.model.records[0].started_at >= window.model.records[-1].started_at
+    assert window.steps.rowCount() == len(filled.steps(records[0].uuid)) > 0
+    window.table.selectRow(5)
+    assert window.detail_title.text() == records[5].title
+    assert window.steps.rowCount() == len(filled.steps(records[5].uuid))
+
+
+def test_every_chart_in_every_period_draws_or_says_why_not(qtbot: QtBot, filled: History) -> None:
+    window = window_for(qtbot, filled)
+    window.tabs.setCurrentIndex(1)
+    seen = set()
+    for period in range(len(RANGES)):
+        window.range.setCurrentIndex(period)
+        for row, (key, _) in enumerate(CHARTS):
+            window.chart_list.setCurrentRow(row)
+            qtbot.wait(1)  # let the view paint: a chart freed too early crashes right here
+            shown = window.chart_stack.currentWidget()
+            if key == "calendar":
+                assert shown is window.calendar and window.calendar.days
+            else:
+                assert shown is window.chart_view, (key, period, window.empty.text())
+                chart = window.chart_view.chart()
+                assert isinstance(chart, QChart) and chart.series()
+                axes = chart.axes()
+                assert all(axis.titleText() for axis in axes), "every axis is titled"
+                seen.add(chart.title())
+    assert any("weekly" in t or "week" in t for t in seen)
+
+
+def test_empty_history_shows_a_plain_empty_state(qtbot: QtBot, tmp_path: Path) -> None:
+    hist, _ = open_history(tmp_path / "empty.sqlite3")
+    window = window_for(qtbot, hist)
+    assert window.model.rowCount() == 0
+    assert window.detail_title.text() == "No sessions yet"
+    window.tabs.setCurrentIndex(1)
+    for row, (key, _) in enumerate(CHARTS):
+        window.chart_list.setCurrentRow(row)
+        if key != "calendar":
+            assert window.chart_stack.currentWidget() is window.empty
+            assert window.empty.text()
+
+
+def test_export_and_import_from_the_menu(
+    qtbot: QtBot, filled: History, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = window_for(qtbot, filled)
+    target = tmp_path / "out.json"
+    told: list[str] = []
+    monkeypatch.setattr(Ask, "save_path", classmethod(lambda cls, *a: target))
+    monkeypatch.setattr(
+        Ask, "info", classmethod(lambda cls, parent, title, text: told.append(text))
+    )
+    window.on_export_json()
+    assert json.loads(target.read_text())["rows"]
+    # Import into an empty history through its own window.
+    other, _ = open_history(tmp_path / "other.sqlite3")
+    second = window_for(qtbot, other)
+    monkeypatch.setattr(Ask, "open_path", classmethod(lambda cls, *a: target))
+    with qtbot.waitSignal(second.history_changed):
+        second.on_import()
+    assert export_json(other) == export_json(filled)
+    assert second.model.rowCount() == window.model.rowCount()
+    assert "Added" in told[-1]
+
+
+def test_a_bad_import_file_is_reported(
+    qtbot: QtBot, filled: History, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = window_for(qtbot, filled)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "something else"}')
+    errors: list[str] = []
+    monkeypatch.setattr(Ask, "open_path", classmethod(lambda cls, *a: bad))
+    monkeypatch.setattr(Ask, "error", classmethod(lambda cls, p, t, text: errors.append(text)))
+    window.on_import()
+    assert errors and "Nothing was imported" in errors[0]

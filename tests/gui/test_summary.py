@@ -1,0 +1,128 @@
+"""The summary after a session, filled and saved with the keyboard alone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from qltimer.gui.summary import SummaryView
+from qltimer.history import History, StepRecord, open_history
+
+T0 = datetime(2026, 6, 1, 7, tzinfo=UTC)
+
+
+def hold(
+    i: int, side: str, seconds: float, start: datetime, reason: str | None = None
+) -> StepRecord:
+    return StepRecord(
+        phase_index=i,
+        step_index=1,
+        exercise="Side plank",
+        kind="hold",
+        side=side,
+        set_number=1,
+        target_seconds=60.0,
+        actual_seconds=seconds,
+        target_count=None,
+        actual_count=None,
+        load_kg=None,
+        skipped=False,
+        stopped_early=seconds < 60,
+        reason=reason,
+        started_at=start,
+        ended_at=start + timedelta(seconds=seconds),
+    )
+
+
+def carry(i: int, side: str, laps: int, start: datetime) -> StepRecord:
+    return StepRecord(
+        phase_index=i,
+        step_index=3,
+        exercise="Suitcase carry",
+        kind="laps",
+        side=side,
+        set_number=1,
+        target_seconds=None,
+        actual_seconds=120,
+        target_count=10,
+        actual_count=laps,
+        load_kg=12,
+        skipped=False,
+        stopped_early=laps < 10,
+        reason=None,
+        started_at=start,
+        ended_at=start + timedelta(seconds=120),
+    )
+
+
+@pytest.fixture
+def two_sessions(tmp_path: Path) -> tuple[History, str]:
+    hist, _ = open_history(tmp_path / "h.sqlite3")
+    first = hist.start_session("ql-level-1", "QL level 1", "", T0)
+    hist.record_step(first, hold(1, "left", 50, T0))
+    hist.record_step(first, hold(3, "right", 40, T0))
+    hist.record_step(first, carry(5, "left", 10, T0))
+    hist.finish_session(first, "completed", T0 + timedelta(minutes=9))
+    t1 = T0 + timedelta(days=2)
+    second = hist.start_session("ql-level-1", "QL level 1", "", t1, pain_before=4)
+    hist.record_step(second, hold(1, "left", 55.5, t1))
+    hist.record_step(second, hold(3, "right", 44, t1, reason="form"))
+    hist.record_step(second, carry(5, "left", 8, t1))
+    hist.finish_session(second, "ended early", t1 + timedelta(minutes=8))
+    return hist, second
+
+
+def test_summary_shows_aim_done_best_and_change(qtbot: QtBot, two_sessions) -> None:
+    hist, key = two_sessions
+    view = SummaryView(hist)
+    qtbot.addWidget(view)
+    view.show_session(key)
+    assert view.heading.text() == "Session ended early: QL level 1"
+    assert view.rows_text() == [
+        ["Side plank", "LEFT", "60 s", "55.5 s", "★ NEW BEST", "+5.5 s on last time"],
+        ["Side plank", "RIGHT", "60 s", "44 s", "★ NEW BEST", "+4.0 s on last time"],
+        ["Suitcase carry", "LEFT", "10 laps", "8 laps", "", "−2 laps on last time"],
+    ]
+    assert "right side held 11.5 s less" in view.balance.text()
+    assert "outside the 0.95-1.05 range" in view.balance.text()
+
+
+def test_pain_effort_and_note_by_keyboard_alone(qtbot: QtBot, two_sessions) -> None:
+    hist, key = two_sessions
+    view = SummaryView(hist)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_session(key)
+    assert view.focusWidget() is view.pain
+    qtbot.keyClick(view.pain, Qt.Key.Key_3)
+    assert view.focusWidget() is view.effort, "a digit picks and moves on"
+    qtbot.keyClick(view.effort, Qt.Key.Key_0)  # 0 means 10 on a 1-10 scale
+    assert view.focusWidget() is view.note
+    qtbot.keyClicks(view.note, "Right side tired")
+    with qtbot.waitSignal(view.closed) as closed:
+        qtbot.keyClick(view.note, Qt.Key.Key_Return)
+    assert closed.args == [key]
+    record = hist.session(key)
+    assert record is not None
+    assert (record.pain_before, record.pain_after, record.effort, record.note) == (
+        4,
+        3,
+        10,
+        "Right side tired",
+    )
+
+
+def test_backspace_clears_a_score(qtbot: QtBot, two_sessions) -> None:
+    hist, key = two_sessions
+    view = SummaryView(hist)
+    qtbot.addWidget(view)
+    view.show_session(key)
+    qtbot.keyClick(view.pain, Qt.Key.Key_7)
+    assert view.pain.value() == 7
+    qtbot.keyClick(view.pain, Qt.Key.Key_Backspace)
+    assert view.pain.value() is None
