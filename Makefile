@@ -29,8 +29,8 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check qltimer tests bench
-	$(VENV)/bin/ruff format --check qltimer tests bench
+	$(VENV)/bin/ruff check qltimer tests bench scripts
+	$(VENV)/bin/ruff format --check qltimer tests bench scripts
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy

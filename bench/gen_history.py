@@ -23,33 +23,98 @@ import uuid
 from qltimer.history import _STEP_COLUMNS, History, StepRecord, open_history, to_text
 
 
-def _hold(i: int, ex: str, side: str | None, target: float, actual: float, t: datetime,
-          set_number: int = 1) -> StepRecord:
-    return StepRecord(
-        phase_index=i, step_index=1, exercise=ex, kind="hold", side=side, set_number=set_number,
-        target_seconds=target, actual_seconds=round(actual, 1), target_count=None,
-        actual_count=None, load_kg=None, skipped=False, stopped_early=actual < target - 0.05,
-        reason="form" if actual < target - 0.05 else None, started_at=t,
-        ended_at=t + timedelta(seconds=actual),
+def _rec(
+    i: int,
+    step_index: int,
+    exercise: str,
+    kind: str,
+    side: str | None,
+    t: datetime,
+    seconds: float,
+    **fields: object,
+) -> StepRecord:
+    """A step record with the usual defaults; *fields* override them."""
+    values: dict[str, object] = dict(
+        phase_index=i,
+        step_index=step_index,
+        exercise=exercise,
+        kind=kind,
+        side=side,
+        set_number=1,
+        target_seconds=None,
+        actual_seconds=seconds,
+        target_count=None,
+        actual_count=None,
+        load_kg=None,
+        skipped=False,
+        stopped_early=False,
+        reason=None,
+        started_at=t,
+        ended_at=t + timedelta(seconds=seconds),
+    )
+    values.update(fields)
+    return StepRecord(**values)  # type: ignore[arg-type]
+
+
+def _hold(
+    i: int,
+    ex: str,
+    side: str | None,
+    target: float,
+    actual: float,
+    t: datetime,
+    set_number: int = 1,
+) -> StepRecord:
+    short = actual < target - 0.05
+    return _rec(
+        i,
+        1,
+        ex,
+        "hold",
+        side,
+        t,
+        round(actual, 1),
+        set_number=set_number,
+        target_seconds=target,
+        stopped_early=short,
+        reason="form" if short else None,
     )
 
 
-def _counted(i: int, step_index: int, ex: str, kind: str, side: str, target: int, done: int,
-             t: datetime, seconds: float, load: float | None = None, set_number: int = 1
-             ) -> StepRecord:
-    return StepRecord(
-        phase_index=i, step_index=step_index, exercise=ex, kind=kind, side=side,
-        set_number=set_number, target_seconds=None, actual_seconds=seconds, target_count=target,
-        actual_count=done, load_kg=load, skipped=False, stopped_early=done < target,
-        reason="fatigue" if done < target else None, started_at=t,
-        ended_at=t + timedelta(seconds=seconds),
+def _counted(
+    i: int,
+    step_index: int,
+    ex: str,
+    kind: str,
+    side: str,
+    target: int,
+    done: int,
+    t: datetime,
+    seconds: float,
+    load: float | None = None,
+    set_number: int = 1,
+) -> StepRecord:
+    return _rec(
+        i,
+        step_index,
+        ex,
+        kind,
+        side,
+        t,
+        seconds,
+        set_number=set_number,
+        target_count=target,
+        actual_count=done,
+        load_kg=load,
+        stopped_early=done < target,
+        reason="fatigue" if done < target else None,
     )
 
 
 def generate(hist: History, years: float, seed: int = 1, end: date | None = None) -> int:
     """Fill *hist* with *years* of training ending at *end*; return the number of sessions."""
     rng = random.Random(seed)
-    end = end or date.today()
+    end = end or datetime.now(UTC).date()
     day = end - timedelta(days=int(365 * years))
     start_day = day
     count = 0
@@ -74,8 +139,9 @@ def generate(hist: History, years: float, seed: int = 1, end: date | None = None
             if not train and not week_off and rng.random() < 0.95:
                 plans.append("phase-one" if day.weekday() in (1, 3) else "standing-seated")
             for n, plan in enumerate(plans):
-                t = datetime(day.year, day.month, day.day, 7 + 11 * n, rng.randint(0, 50),
-                             tzinfo=UTC)
+                t = datetime(
+                    day.year, day.month, day.day, 7 + 11 * n, rng.randint(0, 50), tzinfo=UTC
+                )
                 _session(hist, rng, plan, t, progress)
                 count += 1
             day += timedelta(days=1)
@@ -101,46 +167,91 @@ def _session(hist: History, rng: random.Random, plan: str, t: datetime, progress
             for side, factor in (("left", 1.0), ("right", lag)):
                 held = max(8.0, base * factor + rng.gauss(0, 2.5))
                 target = 60.0
-                steps.append(_hold(i, ex, side, target, min(held, 60.0) if plan == "ql-level-1"
-                                   else held, t + timedelta(seconds=60 * i), s))
+                steps.append(
+                    _hold(
+                        i,
+                        ex,
+                        side,
+                        target,
+                        min(held, 60.0) if plan == "ql-level-1" else held,
+                        t + timedelta(seconds=60 * i),
+                        s,
+                    )
+                )
                 i += 1
         if plan == "ql-level-2":
             for s in range(1, 4):
                 for side in ("left", "right"):
                     done = 10 if rng.random() < 0.3 + progress else rng.randint(6, 9)
-                    steps.append(_counted(i, 2, "Side plank leg lifts", "reps", side, 10, done,
-                                          t + timedelta(seconds=60 * i), 3.0 * done, set_number=s))
+                    steps.append(
+                        _counted(
+                            i,
+                            2,
+                            "Side plank leg lifts",
+                            "reps",
+                            side,
+                            10,
+                            done,
+                            t + timedelta(seconds=60 * i),
+                            3.0 * done,
+                            set_number=s,
+                        )
+                    )
                     i += 1
         for side in ("left", "right"):
             laps = 10 if rng.random() < 0.8 else rng.randint(6, 9)
-            steps.append(_counted(i, 3, "Suitcase carry", "laps", side, 10, laps,
-                                  t + timedelta(seconds=60 * i), 12.0 * laps + rng.gauss(0, 5),
-                                  load=8.0 + 8 * round(progress * 2) / 2))
+            steps.append(
+                _counted(
+                    i,
+                    3,
+                    "Suitcase carry",
+                    "laps",
+                    side,
+                    10,
+                    laps,
+                    t + timedelta(seconds=60 * i),
+                    12.0 * laps + rng.gauss(0, 5),
+                    load=8.0 + 8 * round(progress * 2) / 2,
+                )
+            )
             i += 1
         # Fill up to the realistic number of steps a long session records (breathing etc.).
         while len(steps) < 36:
-            steps.append(StepRecord(
-                phase_index=i, step_index=4, exercise="Settle in", kind="breathe", side=None,
-                set_number=1, target_seconds=40.0, actual_seconds=40.0, target_count=None,
-                actual_count=None, load_kg=None, skipped=False, stopped_early=False,
-                reason=None, started_at=t + timedelta(seconds=60 * i),
-                ended_at=t + timedelta(seconds=60 * i + 40)))
+            steps.append(
+                _rec(
+                    i,
+                    4,
+                    "Settle in",
+                    "breathe",
+                    None,
+                    t + timedelta(seconds=60 * i),
+                    40.0,
+                    target_seconds=40.0,
+                )
+            )
             i += 1
         title = "QL level 1" if plan == "ql-level-1" else "QL level 2"
     elif plan == "ball-release":
         for side in ("left", "right"):
-            steps.append(StepRecord(
-                phase_index=i, step_index=0, exercise="Ball release", kind="timed", side=side,
-                set_number=1, target_seconds=90.0, actual_seconds=90.0, target_count=None,
-                actual_count=None, load_kg=None, skipped=False, stopped_early=False, reason=None,
-                started_at=t + timedelta(seconds=120 * i),
-                ended_at=t + timedelta(seconds=120 * i + 90)))
+            steps.append(
+                _rec(
+                    i,
+                    0,
+                    "Ball release",
+                    "timed",
+                    side,
+                    t + timedelta(seconds=120 * i),
+                    90.0,
+                    target_seconds=90.0,
+                )
+            )
             i += 1
         title = "QL release with a ball"
     else:
         for k in range(24):
-            steps.append(_hold(i, "Gentle brace", None, 10.0, 10.0,
-                               t + timedelta(seconds=30 * i), k + 1))
+            steps.append(
+                _hold(i, "Gentle brace", None, 10.0, 10.0, t + timedelta(seconds=30 * i), k + 1)
+            )
             i += 1
         title = "Phase One" if plan == "phase-one" else "Standing and seated"
     length = max((s.ended_at for s in steps), default=t) - t + timedelta(seconds=30)
@@ -150,18 +261,47 @@ def _session(hist: History, rng: random.Random, plan: str, t: datetime, progress
         "INSERT INTO sessions (uuid, session_id, title, script_sha256, started_at, ended_at, "
         "status, planned_seconds, utc_offset_min, pain_before, pain_after, effort, note) "
         "VALUES (?, ?, ?, '', ?, ?, ?, ?, 60, ?, ?, ?, ?)",
-        (key, plan, title, to_text(t), to_text(t + length), status, length.total_seconds(),
-         pain_before, pain_after, rng.randint(4, 8),
-         "" if rng.random() < 0.9 else rng.choice(["Felt strong", "Tight on the right",
-                                                   "Short on time", "Slept badly"])),
+        (
+            key,
+            plan,
+            title,
+            to_text(t),
+            to_text(t + length),
+            status,
+            length.total_seconds(),
+            pain_before,
+            pain_after,
+            rng.randint(4, 8),
+            ""
+            if rng.random() < 0.9
+            else rng.choice(["Felt strong", "Tight on the right", "Short on time", "Slept badly"]),
+        ),
     )
     hist.conn.executemany(
         f"INSERT INTO steps (session_uuid, {', '.join(_STEP_COLUMNS)}) "
         f"VALUES ({', '.join('?' * (len(_STEP_COLUMNS) + 1))})",
-        [(key, s.phase_index, s.step_index, s.exercise, s.kind, s.side, s.set_number,
-          s.target_seconds, s.actual_seconds, s.target_count, s.actual_count, s.load_kg,
-          int(s.skipped), int(s.stopped_early), s.reason, to_text(s.started_at),
-          to_text(s.ended_at)) for s in steps],
+        [
+            (
+                key,
+                s.phase_index,
+                s.step_index,
+                s.exercise,
+                s.kind,
+                s.side,
+                s.set_number,
+                s.target_seconds,
+                s.actual_seconds,
+                s.target_count,
+                s.actual_count,
+                s.load_kg,
+                int(s.skipped),
+                int(s.stopped_early),
+                s.reason,
+                to_text(s.started_at),
+                to_text(s.ended_at),
+            )
+            for s in steps
+        ],
     )
 
 
