@@ -111,8 +111,13 @@ def _counted(
     )
 
 
-def generate(hist: History, years: float, seed: int = 1, end: date | None = None) -> int:
-    """Fill *hist* with *years* of training ending at *end*; return the number of sessions."""
+def generate(
+    hist: History, years: float, seed: int = 1, end: date | None = None, pad: int = 0
+) -> int:
+    """Fill *hist* with *years* of training ending at *end*; return the number of sessions.
+
+    *pad* makes every session at least that many steps (benchmarks size the history with it).
+    """
     rng = random.Random(seed)
     end = end or datetime.now(UTC).date()
     day = end - timedelta(days=int(365 * years))
@@ -130,7 +135,9 @@ def generate(hist: History, years: float, seed: int = 1, end: date | None = None
             train = day.weekday() in (0, 2, 4) and not week_off and rng.random() < 0.95
             plans = []
             if train:
-                plans.append("ql-level-2" if progress > 0.35 else "ql-level-1")
+                test_day = day.isocalendar()[1] % 4 == 0 and day.weekday() == 4
+                level = "ql-level-2" if progress > 0.35 else "ql-level-1"
+                plans.append("side-plank-test" if test_day else level)
             if release_until is not None:
                 if rng.random() < 0.9:
                     plans.append("ball-release")
@@ -142,7 +149,7 @@ def generate(hist: History, years: float, seed: int = 1, end: date | None = None
                 t = datetime(
                     day.year, day.month, day.day, 7 + 11 * n, rng.randint(0, 50), tzinfo=UTC
                 )
-                _session(hist, rng, plan, t, progress)
+                _session(hist, rng, plan, t, progress, pad)
                 count += 1
             day += timedelta(days=1)
         conn.execute("COMMIT")
@@ -152,108 +159,132 @@ def generate(hist: History, years: float, seed: int = 1, end: date | None = None
     return count
 
 
-def _session(hist: History, rng: random.Random, plan: str, t: datetime, progress: float) -> None:
-    """Write one session without its own transactions (the caller holds one)."""
+TITLES = {
+    "phase-one": "Phase One: breathing, control and gentle holds",
+    "standing-seated": "Standing and seated: no floor needed",
+    "ql-level-1": "QL level 1: side plank holds and a suitcase carry",
+    "ql-level-2": "QL level 2: side plank leg lifts and a suitcase carry",
+    "side-plank-test": "Side plank endurance test",
+    "ball-release": "QL release with a ball",
+}
+
+
+def _session(
+    hist: History, rng: random.Random, plan: str, t: datetime, progress: float, pad: int = 0
+) -> None:
+    """Write one session shaped like the built-in one, without its own transaction.
+
+    *pad* adds repeated breathing steps up to that many steps: only for sizing benchmarks.
+    """
     key = str(uuid.uuid4())
     steps: list[StepRecord] = []
-    i = 0
+
+    def at() -> datetime:
+        return t + timedelta(seconds=60 * len(steps))
+
+    def add(step: StepRecord) -> None:
+        steps.append(step)
+
+    base = 25 + 55 * min(1.0, progress * 1.4) + rng.gauss(0, 4)  # what the left side can hold
+    lag = 0.82 + 0.17 * min(1.0, progress * 2)  # the right side catches up
     pain_before = max(0, min(10, round(5 - 4 * progress + rng.gauss(0, 1.2))))
     if plan in ("ql-level-1", "ql-level-2"):
-        base = 25 + 55 * min(1.0, progress * 1.4) + rng.gauss(0, 4)
-        lag = 0.82 + 0.17 * min(1.0, progress * 2)  # the right side catches up
-        sets = 1 if plan == "ql-level-1" else 3
-        ex = "Side plank"
-        for s in range(1, sets + 1):
+        add(_rec(len(steps), 0, "Settle in", "breathe", None, at(), 40.0, target_seconds=40.0))
+        if plan == "ql-level-1":
             for side, factor in (("left", 1.0), ("right", lag)):
-                held = max(8.0, base * factor + rng.gauss(0, 2.5))
-                target = 60.0
-                steps.append(
-                    _hold(
-                        i,
-                        ex,
-                        side,
-                        target,
-                        min(held, 60.0) if plan == "ql-level-1" else held,
-                        t + timedelta(seconds=60 * i),
-                        s,
-                    )
-                )
-                i += 1
-        if plan == "ql-level-2":
+                held = min(60.0, max(8.0, base * factor + rng.gauss(0, 2.5)))
+                add(_hold(len(steps), "Side plank", side, 60.0, held, at()))
+        else:
             for s in range(1, 4):
                 for side in ("left", "right"):
                     done = 10 if rng.random() < 0.3 + progress else rng.randint(6, 9)
-                    steps.append(
+                    add(
                         _counted(
-                            i,
-                            2,
+                            len(steps),
+                            1,
                             "Side plank leg lifts",
                             "reps",
                             side,
                             10,
                             done,
-                            t + timedelta(seconds=60 * i),
+                            at(),
                             3.0 * done,
                             set_number=s,
                         )
                     )
-                    i += 1
         for side in ("left", "right"):
             laps = 10 if rng.random() < 0.8 else rng.randint(6, 9)
-            steps.append(
+            add(
                 _counted(
-                    i,
+                    len(steps),
                     3,
                     "Suitcase carry",
                     "laps",
                     side,
                     10,
                     laps,
-                    t + timedelta(seconds=60 * i),
+                    at(),
                     12.0 * laps + rng.gauss(0, 5),
                     load=8.0 + 8 * round(progress * 2) / 2,
                 )
             )
-            i += 1
-        # Fill up to the realistic number of steps a long session records (breathing etc.).
-        while len(steps) < 36:
-            steps.append(
+    elif plan == "side-plank-test":
+        for side, factor in (("left", 1.0), ("right", lag)):
+            held = round(max(10.0, base * 1.1 * factor + rng.gauss(0, 3)), 1)
+            add(
                 _rec(
-                    i,
-                    4,
-                    "Settle in",
-                    "breathe",
-                    None,
-                    t + timedelta(seconds=60 * i),
-                    40.0,
-                    target_seconds=40.0,
+                    len(steps),
+                    0,
+                    "Side plank test",
+                    "hold",
+                    side,
+                    at(),
+                    held,
+                    target_seconds=60.0,
+                    stopped_early=held < 60,
                 )
             )
-            i += 1
-        title = "QL level 1" if plan == "ql-level-1" else "QL level 2"
     elif plan == "ball-release":
         for side in ("left", "right"):
-            steps.append(
-                _rec(
-                    i,
-                    0,
-                    "Ball release",
-                    "timed",
-                    side,
-                    t + timedelta(seconds=120 * i),
-                    90.0,
-                    target_seconds=90.0,
-                )
+            add(_rec(len(steps), 0, "Ball release", "timed", side, at(), 90.0, target_seconds=90.0))
+    elif plan == "phase-one":
+        add(
+            _rec(
+                len(steps),
+                0,
+                "Slow belly breathing",
+                "breathe",
+                None,
+                at(),
+                80.0,
+                target_seconds=80.0,
             )
-            i += 1
-        title = "QL release with a ball"
-    else:
-        for k in range(24):
-            steps.append(
-                _hold(i, "Gentle brace", None, 10.0, 10.0, t + timedelta(seconds=30 * i), k + 1)
+        )
+        add(_counted(len(steps), 1, "Pelvic tilts", "reps", "left", 10, 10, at(), 40.0))
+        add(_rec(len(steps), 2, "Knee sways", "timed", None, at(), 60.0, target_seconds=60.0))
+        for k in range(5):
+            add(_hold(len(steps), "Gentle brace", None, 10.0, 10.0, at(), k + 1))
+        add(
+            _rec(
+                len(steps), 4, "Breathe and relax", "breathe", None, at(), 50.0, target_seconds=50.0
             )
-            i += 1
-        title = "Phase One" if plan == "phase-one" else "Standing and seated"
+        )
+    else:  # standing-seated
+        add(
+            _rec(
+                len(steps), 0, "Seated breathing", "breathe", None, at(), 50.0, target_seconds=50.0
+            )
+        )
+        for index, name in ((1, "Seated side bends"), (2, "Standing side bends")):
+            for side in ("left", "right"):
+                add(_counted(len(steps), index, name, "reps", side, 8, 8, at(), 32.0))
+        for side in ("left", "right"):
+            add(_counted(len(steps), 3, "Light suitcase carry", "laps", side, 6, 6, at(), 90.0))
+    while len(steps) < pad:
+        add(
+            _rec(len(steps), 9, "Extra breathing", "breathe", None, at(), 40.0, target_seconds=40.0)
+        )
+    title = TITLES[plan]
     length = max((s.ended_at for s in steps), default=t) - t + timedelta(seconds=30)
     pain_after = max(0, min(10, pain_before + rng.choice([-1, -1, 0, 0, 0, 1])))
     status = "completed" if rng.random() < 0.95 else "ended early"
@@ -310,9 +341,10 @@ def main() -> None:
     parser.add_argument("path", type=Path)
     parser.add_argument("--years", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pad", type=int, default=0, help="at least this many steps a session")
     args = parser.parse_args()
     hist, _ = open_history(args.path)
-    n = generate(hist, args.years, args.seed)
+    n = generate(hist, args.years, args.seed, pad=args.pad)
     steps = hist.conn.execute("SELECT COUNT(*) FROM steps").fetchone()[0]
     print(f"{args.path}: {n} sessions, {steps} steps")
 

@@ -182,7 +182,8 @@ def to_text(moment: datetime) -> str:
 
 
 def from_text(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    # fromisoformat reads the trailing Z since Python 3.11, and is ~20x faster than strptime.
+    return datetime.fromisoformat(text)
 
 
 def _session_from_row(row: sqlite3.Row) -> SessionRecord:
@@ -550,10 +551,10 @@ class History:
         return _session_from_row(row) if row else None
 
     def hold_exercises(self) -> list[str]:
-        """Hold exercises done on a side (so they can be charted per side), most used first."""
+        """Hold exercises done on a side (so they can be charted per side), latest done first."""
         rows = self.conn.execute(
             "SELECT exercise FROM steps WHERE kind = 'hold' AND skipped = 0 "
-            "AND side IS NOT NULL GROUP BY exercise ORDER BY COUNT(*) DESC, exercise"
+            "AND side IS NOT NULL GROUP BY exercise ORDER BY MAX(started_at) DESC, exercise"
         )
         return [r[0] for r in rows]
 

@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +25,9 @@ from bench.gen_history import generate  # noqa: E402
 from qltimer.catalog import load_catalog  # noqa: E402
 from qltimer.gui.app import MainWindow, make_app  # noqa: E402
 from qltimer.gui.history_window import HistoryWindow  # noqa: E402
+from qltimer.gui.summary import SummaryView  # noqa: E402
 from qltimer.history import open_history  # noqa: E402
+from tests.helpers import simulate_run  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 TODAY = date(2026, 11, 20)
@@ -66,12 +68,27 @@ def shots() -> dict[str, Callable[[QApplication], None]]:
             window.chart_list.setCurrentRow(row)
             key = window.chart_list.item(row).data(256)
             save(window, f"chart-{key}", app)
-        window.range.setCurrentIndex(0)
         window.chart_list.setCurrentRow(0)
-        save(window, "chart-hold-3-months", app)
+        window.exercise.setCurrentText("Side plank test")
+        save(window, "chart-hold-endurance-test", app)
         window.close()
 
-    return {"home": home, "history": history}
+    def summary(app: QApplication) -> None:
+        hist, _ = open_history()
+        if not hist.sessions():
+            generate(hist, 1.0, seed=3, end=TODAY)
+        session = load_catalog().sessions["ql-level-2"]
+        key = simulate_run(
+            hist, session, datetime(2026, 11, 20, 18, 5, tzinfo=UTC), laps={"left": 10, "right": 8}
+        )
+        view = SummaryView(hist)
+        view.resize(1280, 800)
+        view.show()
+        view.show_session(key)
+        save(view, "summary", app)
+        view.close()
+
+    return {"home": home, "history": history, "summary": summary}
 
 
 def main() -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from qltimer.script import Session, Step, parse_session
+from qltimer.engine import Event, Run, SessionEnded, StepResult, expand
+from qltimer.history import History, Recorder
+from qltimer.script import Session, Step, StepKind, parse_session
 
 
 @dataclass
@@ -27,3 +30,62 @@ def session_from(text: str, name: str = "test.toml") -> Session:
 
 def make_session(*steps: Step, sid: str = "t") -> Session:
     return Session(id=sid, title="Test", steps=tuple(steps))
+
+
+def simulate_run(
+    history: History,
+    session: Session,
+    started: datetime,
+    *,
+    holds: dict[str, float] | None = None,
+    laps: dict[str, int] | None = None,
+    reason: str | None = None,
+) -> str:
+    """Run *session* through the real engine and Recorder with a hand-moved clock.
+
+    *holds* gives seconds held per side ("left"/"right"; stopping there with Enter), *laps* the
+    laps counted per side; everything else runs to its deadline. Returns the session UUID.
+    """
+    clock = FakeClock()
+    plan = expand(session)
+    run = Run(plan, clock)
+    rec = Recorder(
+        history,
+        session_id=session.id,
+        title=session.title,
+        script_sha256=session.sha256,
+        planned_seconds=plan.total_estimate,
+        started_wall=started,
+        started_mono=clock.now,
+    )
+
+    def feed(events: list[Event]) -> None:
+        for event in events:
+            if isinstance(event, StepResult):
+                rec.step_finished(event)
+            elif isinstance(event, SessionEnded):
+                rec.session_ended(event.status.value, event.at)
+
+    feed(run.start())
+    while not run.finished:
+        phase = run.phase
+        assert phase is not None
+        side = phase.side.value if phase.side else ""
+        if phase.is_work and phase.step.kind is StepKind.HOLD and holds and side in holds:
+            clock.tick(holds[side] - run.elapsed())
+            feed(run.advance())
+            feed(run.done_now(reason if holds[side] < phase.estimate else None))
+        elif phase.is_work and phase.step.kind is StepKind.LAPS:
+            count = (laps or {}).get(side, phase.step.laps or 0)
+            for _ in range(count):
+                clock.tick(phase.step.lap_seconds)
+                feed(run.add_count())
+            if run.phase is phase:
+                feed(run.done_now())
+        elif phase.duration is None:
+            clock.tick(phase.estimate)
+            feed(run.done_now())
+        else:
+            clock.tick(phase.duration - run.elapsed())
+            feed(run.advance())
+    return rec.uuid

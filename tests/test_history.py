@@ -119,6 +119,9 @@ def test_sessions_and_steps_are_written_and_read_back(store: History) -> None:
     assert store.best_hold("Side plank", "left") == 42
     assert store.best_hold("Side plank", "left", before=T0 + timedelta(days=3)) == 41
     assert store.hold_exercises() == ["Side plank"]
+    test_hold = step(9, "left", 70, T0 + timedelta(days=1))
+    store.record_step(keys[0], StepRecord(**{**test_hold.__dict__, "exercise": "Side plank test"}))
+    assert store.hold_exercises() == ["Side plank", "Side plank test"], "latest done first"
 
 
 def test_a_step_run_again_replaces_the_earlier_one(store: History) -> None:

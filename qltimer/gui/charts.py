@@ -181,15 +181,9 @@ def hold_chart(points: Sequence[HoldPoint], exercise: str, *, weekly: bool = Fal
             size=28,
         )
         star.setBorderColor(QColor("#202020"))
+        # The legend names each best with its value and date; labels on the stars would overlap
+        # when both bests fall on the same day.
         star.setName(f"Best {side}: {value:.1f} s ({found.day.strftime('%d %b %Y').lstrip('0')})")
-        star.setPointLabelsVisible(True)
-        star.setPointLabelsFormat("@yPoint s")
-        star.setPointLabelsColor(color.darker(130))
-        label_font = QFont(star.pointLabelsFont())
-        label_font.setPointSizeF(12)
-        label_font.setBold(True)
-        star.setPointLabelsFont(label_font)
-        star.setPointLabelsClipping(False)
         _attach(chart, star, x_axis, y_axis)
     return chart
 

@@ -50,6 +50,7 @@ from qltimer.history import (
     import_json,
 )
 from qltimer.progress import (
+    HoldPoint,
     days_trained,
     hold_points,
     pain_points,
@@ -126,12 +127,16 @@ class HistoryWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         today: date | None = None,
+        period: int = 1,
     ) -> None:
+        """*period* is the row of RANGES the charts start with (the last year by default)."""
         super().__init__(parent)
         self.setWindowTitle("qltimer - history")
         self.history = history
         self.catalog = catalog
         self.today = today or datetime.now().astimezone().date()
+        self._period = period
+        self._holds: dict[str, list[HoldPoint]] = {}  # per exercise, until the next reload
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
         self._build_sessions_tab()
@@ -155,6 +160,7 @@ class HistoryWindow(QMainWindow):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for col in (0, 2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(100)  # size columns from the first rows, not all
         self.table.selectionModel().currentRowChanged.connect(self.on_session_chosen)
         page.addWidget(self.table)
         detail = QWidget()
@@ -205,7 +211,7 @@ class HistoryWindow(QMainWindow):
         self.range.setAccessibleName("period")
         for name, _ in RANGES:
             self.range.addItem(name)
-        self.range.setCurrentIndex(1)
+        self.range.setCurrentIndex(self._period)
         for box, chars in ((self.exercise, 10), (self.plan, 14), (self.range, 10)):
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -263,6 +269,7 @@ class HistoryWindow(QMainWindow):
 
     # -- data ------------------------------------------------------------------------------------
     def reload(self) -> None:
+        self._holds.clear()
         self.model.beginResetModel()
         self.model.records = self.history.sessions()
         self.model.endResetModel()
@@ -370,7 +377,9 @@ class HistoryWindow(QMainWindow):
         empty = ""
         if key in ("hold", "balance"):
             exercise = self.exercise.currentText()
-            points = hold_points(self.history.holds(exercise)) if exercise else []
+            if exercise and exercise not in self._holds:
+                self._holds[exercise] = hold_points(self.history.holds(exercise))
+            points = self._holds.get(exercise, [])
             if since is not None:
                 points = [p for p in points if p.when >= since]
             weekly = len(points) > WEEKLY_ABOVE
@@ -392,9 +401,7 @@ class HistoryWindow(QMainWindow):
                     "compares your right side with your left in the same session."
                 )
         elif key in ("weekly", "calendar"):
-            sessions = [
-                s for s in self.history.sessions() if since is None or s.started_at >= since
-            ]
+            sessions = [s for s in self.model.records if since is None or s.started_at >= since]
             if key == "calendar":
                 self.calendar.set_days(days_trained(sessions), self.today)
                 self.chart_stack.setCurrentWidget(self.calendar)
@@ -414,7 +421,7 @@ class HistoryWindow(QMainWindow):
                     )
         else:
             points = pain_points(
-                s for s in self.history.sessions() if since is None or s.started_at >= since
+                s for s in self.model.records if since is None or s.started_at >= since
             )
             weekly = len(points) > WEEKLY_ABOVE
             if weekly:

@@ -24,12 +24,17 @@ from qltimer.history import History
 from qltimer.progress import BALANCE_BAND, SummaryRow, hold_gaps, in_band, summarize
 
 
+def _count(value: float, unit: str) -> str:
+    """``8 laps``, ``1 lap``."""
+    return f"{value:.0f} {unit[:-1] if round(value) == 1 else unit}"
+
+
 def _figure(value: float | None, unit: str) -> str:
     if value is None:
         return "not counted" if unit != "s" else "-"
     if unit == "s":
         return f"{value:.1f} s" if value % 1 else f"{value:.0f} s"
-    return f"{value:.0f} {unit}"
+    return _count(value, unit)
 
 
 def _change(row: SummaryRow) -> str:
@@ -39,7 +44,7 @@ def _change(row: SummaryRow) -> str:
     if abs(change) < 0.05:
         return "same as last time"
     sign = "+" if change > 0 else "−"
-    amount = f"{abs(change):.1f} s" if row.unit == "s" else f"{abs(change):.0f} {row.unit}"
+    amount = f"{abs(change):.1f} s" if row.unit == "s" else _count(abs(change), row.unit)
     return f"{sign}{amount} on last time"
 
 
