@@ -21,39 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import uuid
 
 from qltimer.history import _STEP_COLUMNS, History, StepRecord, open_history, to_text
-
-
-def _rec(
-    i: int,
-    step_index: int,
-    exercise: str,
-    kind: str,
-    side: str | None,
-    t: datetime,
-    seconds: float,
-    **fields: object,
-) -> StepRecord:
-    """A step record with the usual defaults; *fields* override them."""
-    values: dict[str, object] = dict(
-        phase_index=i,
-        step_index=step_index,
-        exercise=exercise,
-        kind=kind,
-        side=side,
-        set_number=1,
-        target_seconds=None,
-        actual_seconds=seconds,
-        target_count=None,
-        actual_count=None,
-        load_kg=None,
-        skipped=False,
-        stopped_early=False,
-        reason=None,
-        started_at=t,
-        ended_at=t + timedelta(seconds=seconds),
-    )
-    values.update(fields)
-    return StepRecord(**values)  # type: ignore[arg-type]
+from tests.helpers import step_record
 
 
 def _hold(
@@ -66,14 +34,14 @@ def _hold(
     set_number: int = 1,
 ) -> StepRecord:
     short = actual < target - 0.05
-    return _rec(
+    return step_record(
         i,
-        1,
         ex,
         "hold",
         side,
         t,
         round(actual, 1),
+        step_index=1,
         set_number=set_number,
         target_seconds=target,
         stopped_early=short,
@@ -94,14 +62,14 @@ def _counted(
     load: float | None = None,
     set_number: int = 1,
 ) -> StepRecord:
-    return _rec(
+    return step_record(
         i,
-        step_index,
         ex,
         kind,
         side,
         t,
         seconds,
+        step_index=step_index,
         set_number=set_number,
         target_count=target,
         actual_count=done,
@@ -189,7 +157,18 @@ def _session(
     lag = 0.82 + 0.17 * min(1.0, progress * 2)  # the right side catches up
     pain_before = max(0, min(10, round(5 - 4 * progress + rng.gauss(0, 1.2))))
     if plan in ("ql-level-1", "ql-level-2"):
-        add(_rec(len(steps), 0, "Settle in", "breathe", None, at(), 40.0, target_seconds=40.0))
+        add(
+            step_record(
+                len(steps),
+                "Settle in",
+                "breathe",
+                None,
+                at(),
+                40.0,
+                step_index=0,
+                target_seconds=40.0,
+            )
+        )
         if plan == "ql-level-1":
             for side, factor in (("left", 1.0), ("right", lag)):
                 held = min(60.0, max(8.0, base * factor + rng.gauss(0, 2.5)))
@@ -232,47 +211,83 @@ def _session(
         for side, factor in (("left", 1.0), ("right", lag)):
             held = round(max(10.0, base * 1.1 * factor + rng.gauss(0, 3)), 1)
             add(
-                _rec(
+                step_record(
                     len(steps),
-                    0,
                     "Side plank test",
                     "hold",
                     side,
                     at(),
                     held,
+                    step_index=0,
                     target_seconds=60.0,
                     stopped_early=held < 60,
                 )
             )
     elif plan == "ball-release":
         for side in ("left", "right"):
-            add(_rec(len(steps), 0, "Ball release", "timed", side, at(), 90.0, target_seconds=90.0))
+            add(
+                step_record(
+                    len(steps),
+                    "Ball release",
+                    "timed",
+                    side,
+                    at(),
+                    90.0,
+                    step_index=0,
+                    target_seconds=90.0,
+                )
+            )
     elif plan == "phase-one":
         add(
-            _rec(
+            step_record(
                 len(steps),
-                0,
                 "Slow belly breathing",
                 "breathe",
                 None,
                 at(),
                 80.0,
+                step_index=0,
                 target_seconds=80.0,
             )
         )
         add(_counted(len(steps), 1, "Pelvic tilts", "reps", "left", 10, 10, at(), 40.0))
-        add(_rec(len(steps), 2, "Knee sways", "timed", None, at(), 60.0, target_seconds=60.0))
+        add(
+            step_record(
+                len(steps),
+                "Knee sways",
+                "timed",
+                None,
+                at(),
+                60.0,
+                step_index=2,
+                target_seconds=60.0,
+            )
+        )
         for k in range(5):
             add(_hold(len(steps), "Gentle brace", None, 10.0, 10.0, at(), k + 1))
         add(
-            _rec(
-                len(steps), 4, "Breathe and relax", "breathe", None, at(), 50.0, target_seconds=50.0
+            step_record(
+                len(steps),
+                "Breathe and relax",
+                "breathe",
+                None,
+                at(),
+                50.0,
+                step_index=4,
+                target_seconds=50.0,
             )
         )
     else:  # standing-seated
         add(
-            _rec(
-                len(steps), 0, "Seated breathing", "breathe", None, at(), 50.0, target_seconds=50.0
+            step_record(
+                len(steps),
+                "Seated breathing",
+                "breathe",
+                None,
+                at(),
+                50.0,
+                step_index=0,
+                target_seconds=50.0,
             )
         )
         for index, name in ((1, "Seated side bends"), (2, "Standing side bends")):
@@ -282,7 +297,16 @@ def _session(
             add(_counted(len(steps), 3, "Light suitcase carry", "laps", side, 6, 6, at(), 90.0))
     while len(steps) < pad:
         add(
-            _rec(len(steps), 9, "Extra breathing", "breathe", None, at(), 40.0, target_seconds=40.0)
+            step_record(
+                len(steps),
+                "Extra breathing",
+                "breathe",
+                None,
+                at(),
+                40.0,
+                step_index=9,
+                target_seconds=40.0,
+            )
         )
     title = TITLES[plan]
     length = max((s.ended_at for s in steps), default=t) - t + timedelta(seconds=30)

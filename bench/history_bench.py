@@ -27,7 +27,8 @@ from bench.gen_history import generate
 from qltimer.catalog import Catalog, load_catalog
 from qltimer.gui.app import make_app
 from qltimer.gui.history_window import CHARTS, HistoryWindow
-from qltimer.history import History, StepRecord, open_history
+from qltimer.history import History, open_history
+from tests.helpers import step_record
 
 END = date(2026, 11, 20)
 PAD = 26
@@ -66,23 +67,9 @@ def commit_times(hist: History, n: int) -> list[float]:
     key = hist.start_session("ql-level-1", "QL level 1", "bench", t)
     out = []
     for i in range(n):
-        rec = StepRecord(
-            phase_index=i,
-            step_index=1,
-            exercise="Side plank",
-            kind="hold",
-            side="left" if i % 2 else "right",
-            set_number=1,
-            target_seconds=60.0,
-            actual_seconds=45.0,
-            target_count=None,
-            actual_count=None,
-            load_kg=None,
-            skipped=False,
-            stopped_early=True,
-            reason=None,
-            started_at=t,
-            ended_at=t + timedelta(seconds=45),
+        side = "left" if i % 2 else "right"
+        rec = step_record(
+            i, "Side plank", "hold", side, t, 45.0, target_seconds=60.0, stopped_early=True
         )
         t0 = time.perf_counter()
         hist.record_step(key, rec)

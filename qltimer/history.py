@@ -187,42 +187,19 @@ def from_text(text: str) -> datetime:
 
 
 def _session_from_row(row: sqlite3.Row) -> SessionRecord:
-    return SessionRecord(
-        uuid=row["uuid"],
-        session_id=row["session_id"],
-        title=row["title"],
-        script_sha256=row["script_sha256"],
-        started_at=from_text(row["started_at"]),
-        ended_at=from_text(row["ended_at"]) if row["ended_at"] else None,
-        status=row["status"],
-        planned_seconds=row["planned_seconds"],
-        utc_offset_min=row["utc_offset_min"],
-        pain_before=row["pain_before"],
-        pain_after=row["pain_after"],
-        effort=row["effort"],
-        note=row["note"],
-    )
+    values = {k: row[k] for k in SESSION_FIELDS}
+    values["started_at"] = from_text(values["started_at"])
+    values["ended_at"] = from_text(values["ended_at"]) if values["ended_at"] else None
+    return SessionRecord(**values)
 
 
 def _step_from_row(row: sqlite3.Row) -> StepRecord:
-    return StepRecord(
-        phase_index=row["phase_index"],
-        step_index=row["step_index"],
-        exercise=row["exercise"],
-        kind=row["kind"],
-        side=row["side"],
-        set_number=row["set_number"],
-        target_seconds=row["target_seconds"],
-        actual_seconds=row["actual_seconds"],
-        target_count=row["target_count"],
-        actual_count=row["actual_count"],
-        load_kg=row["load_kg"],
-        skipped=bool(row["skipped"]),
-        stopped_early=bool(row["stopped_early"]),
-        reason=row["reason"],
-        started_at=from_text(row["started_at"]),
-        ended_at=from_text(row["ended_at"]),
-    )
+    values = {k: row[k] for k in _STEP_COLUMNS}
+    values["skipped"] = bool(values["skipped"])
+    values["stopped_early"] = bool(values["stopped_early"])
+    values["started_at"] = from_text(values["started_at"])
+    values["ended_at"] = from_text(values["ended_at"])
+    return StepRecord(**values)
 
 
 # -- opening ------------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from qltimer.history import StepRecord, open_history
+from qltimer.history import open_history
+from tests.helpers import step_record
 
 
 def main() -> None:
@@ -20,27 +21,18 @@ def main() -> None:
     i = 0
     while True:
         start = t0 + timedelta(seconds=70 * i)
-        hist.record_step(
-            key,
-            StepRecord(
-                phase_index=i,
-                step_index=1,
-                exercise="Side plank",
-                kind="hold",
-                side="left" if i % 2 == 0 else "right",
-                set_number=1 + i // 2,
-                target_seconds=60.0,
-                actual_seconds=30.0 + i % 30,
-                target_count=None,
-                actual_count=None,
-                load_kg=None,
-                skipped=False,
-                stopped_early=False,
-                reason=None,
-                started_at=start,
-                ended_at=start + timedelta(seconds=30 + i % 30),
-            ),
+        side = "left" if i % 2 == 0 else "right"
+        record = step_record(
+            i,
+            "Side plank",
+            "hold",
+            side,
+            start,
+            30.0 + i % 30,
+            set_number=1 + i // 2,
+            target_seconds=60.0,
         )
+        hist.record_step(key, record)
         print(f"committed {i}", flush=True)
         i += 1
 

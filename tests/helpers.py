@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from qltimer.engine import Event, Run, SessionEnded, StepResult, expand
-from qltimer.history import History, Recorder
+from qltimer.history import History, Recorder, StepRecord
 from qltimer.script import Session, Step, StepKind, parse_session
 
 
@@ -22,6 +23,38 @@ class FakeClock:
     def tick(self, seconds: float) -> float:
         self.now += seconds
         return self.now
+
+
+def step_record(
+    phase_index: int,
+    exercise: str,
+    kind: str,
+    side: str | None,
+    started: datetime,
+    seconds: float,
+    **fields: Any,
+) -> StepRecord:
+    """A history step with the usual defaults (set 1, nothing skipped); *fields* override."""
+    values: dict[str, Any] = dict(
+        phase_index=phase_index,
+        step_index=1,
+        exercise=exercise,
+        kind=kind,
+        side=side,
+        set_number=1,
+        target_seconds=None,
+        actual_seconds=seconds,
+        target_count=None,
+        actual_count=None,
+        load_kg=None,
+        skipped=False,
+        stopped_early=False,
+        reason=None,
+        started_at=started,
+        ended_at=started + timedelta(seconds=seconds),
+    )
+    values.update(fields)
+    return StepRecord(**values)
 
 
 def session_from(text: str, name: str = "test.toml") -> Session:

@@ -24,7 +24,7 @@ from qltimer.history import (
     import_json,
     open_history,
 )
-from tests.helpers import FakeClock, session_from
+from tests.helpers import FakeClock, session_from, step_record
 
 T0 = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -35,23 +35,17 @@ def fixed_now() -> datetime:
 
 
 def step(i: int, side: str | None, seconds: float, start: datetime = T0) -> StepRecord:
-    return StepRecord(
-        phase_index=i,
-        step_index=1,
-        exercise="Side plank",
-        kind="hold",
-        side=side,
-        set_number=1,
+    short = seconds < 60
+    return step_record(
+        i,
+        "Side plank",
+        "hold",
+        side,
+        start,
+        seconds,
         target_seconds=60.0,
-        actual_seconds=seconds,
-        target_count=None,
-        actual_count=None,
-        load_kg=None,
-        skipped=False,
-        stopped_early=seconds < 60,
-        reason="form" if seconds < 60 else None,
-        started_at=start,
-        ended_at=start + timedelta(seconds=seconds),
+        stopped_early=short,
+        reason="form" if short else None,
     )
 
 

@@ -18,6 +18,7 @@ from qltimer.progress import (
     summarize,
     weekly_counts,
 )
+from tests.helpers import step_record
 
 T0 = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)  # a Monday, late evening in UTC
 
@@ -43,26 +44,10 @@ def rec(start: datetime, status: str = "completed", offset: int = 0, **kw: objec
 
 
 def st(i: int, side: str | None, actual: float, kind: str = "hold", **kw: object) -> StepRecord:
-    fields: dict[str, object] = dict(
-        phase_index=i,
-        step_index=1,
-        exercise="Side plank",
-        kind=kind,
-        side=side,
-        set_number=1,
-        target_seconds=60.0 if kind == "hold" else None,
-        actual_seconds=actual,
-        target_count=None,
-        actual_count=None,
-        load_kg=None,
-        skipped=False,
-        stopped_early=False,
-        reason=None,
-        started_at=T0,
-        ended_at=T0,
-    )
-    fields.update(kw)
-    return StepRecord(**fields)  # type: ignore[arg-type]
+    kw.setdefault("exercise", "Side plank")
+    exercise = str(kw.pop("exercise"))
+    target = 60.0 if kind == "hold" else None
+    return step_record(i, exercise, kind, side, T0, actual, target_seconds=target, **kw)
 
 
 def test_hold_points_take_each_sessions_best_per_side() -> None:

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from qltimer.gui.summary import SummaryView
 from qltimer.history import History, StepRecord, open_history
+from tests.helpers import step_record
 
 T0 = datetime(2026, 6, 1, 7, tzinfo=UTC)
 
@@ -18,44 +19,32 @@ T0 = datetime(2026, 6, 1, 7, tzinfo=UTC)
 def hold(
     i: int, side: str, seconds: float, start: datetime, reason: str | None = None
 ) -> StepRecord:
-    return StepRecord(
-        phase_index=i,
-        step_index=1,
-        exercise="Side plank",
-        kind="hold",
-        side=side,
-        set_number=1,
+    return step_record(
+        i,
+        "Side plank",
+        "hold",
+        side,
+        start,
+        seconds,
         target_seconds=60.0,
-        actual_seconds=seconds,
-        target_count=None,
-        actual_count=None,
-        load_kg=None,
-        skipped=False,
         stopped_early=seconds < 60,
         reason=reason,
-        started_at=start,
-        ended_at=start + timedelta(seconds=seconds),
     )
 
 
 def carry(i: int, side: str, laps: int, start: datetime) -> StepRecord:
-    return StepRecord(
-        phase_index=i,
+    return step_record(
+        i,
+        "Suitcase carry",
+        "laps",
+        side,
+        start,
+        120,
         step_index=3,
-        exercise="Suitcase carry",
-        kind="laps",
-        side=side,
-        set_number=1,
-        target_seconds=None,
-        actual_seconds=120,
         target_count=10,
         actual_count=laps,
         load_kg=12,
-        skipped=False,
         stopped_early=laps < 10,
-        reason=None,
-        started_at=start,
-        ended_at=start + timedelta(seconds=120),
     )
 
 
