@@ -421,6 +421,19 @@ class Run:
             return self._cur.taps
         return None
 
+    def next_due(self) -> float | None:
+        """Clock time of the next cue or phase end, or None when nothing is scheduled (paused,
+        finished, or an open-ended phase with no cue left). The caller sleeps until then."""
+        if not self._started or self.finished or self.paused or self._cur is None:
+            return None
+        phase = self.plan.phases[self._cur.index]
+        times = []
+        if self._cur.next_cue < len(phase.cues):
+            times.append(self._cur.start + phase.cues[self._cur.next_cue].offset)
+        if phase.duration is not None:
+            times.append(self._cur.start + phase.duration)
+        return self._clock_of(min(times)) if times else None
+
     def snapshot(self) -> Snapshot:
         phase = self.phase
         elapsed = self.elapsed()
@@ -586,8 +599,16 @@ class Run:
         events = [] if self.paused or self.finished else self._catch_up(now)
         return now, events
 
-    def pause(self) -> list[Event]:
-        now, events = self._control()
+    def pause(self, at: float | None = None) -> list[Event]:
+        """Pause now, or back-dated to clock time *at* (not before anything already processed):
+        for a computer found to have slept, whose clock ran on while nobody was training."""
+        if at is None:
+            now, events = self._control()
+        else:
+            if not self._started:
+                raise RunError("the run has not started")
+            now = at
+            events = [] if self.paused or self.finished else self._catch_up(at)
         if not self.paused and not self.finished:
             self._paused_at = now
             events.append(Paused(now))

@@ -11,6 +11,7 @@ from qltimer.engine import (
     CueDue,
     CueKind,
     EndReason,
+    Paused,
     PhaseEnded,
     PhaseKind,
     PhaseStarted,
@@ -505,3 +506,41 @@ def test_controls_before_start_are_refused() -> None:
     run.start()
     with pytest.raises(RunError):
         run.start()
+
+
+def test_next_due_is_the_next_cue_or_deadline() -> None:
+    run, clock = started()  # get-ready of 5 s: cues at 0 (side), 2, 3, 4 (3-2-1)
+    assert run.next_due() == pytest.approx(clock.now + 2)
+    clock.tick(2.5)
+    run.advance()
+    assert run.next_due() == pytest.approx(clock.now + 0.5)
+    run.pause()
+    assert run.next_due() is None
+    run.resume()
+    go_to_work(run, clock)
+    # A 60 s hold: halfway-less, so the next thing is its end.
+    assert run.next_due() == pytest.approx(clock.now + 60)
+
+
+def test_next_due_is_none_in_an_open_ended_phase_without_cues() -> None:
+    run, _clock = started(
+        'title = "x"\nget_ready = 0\n[[step]]\nkind = "laps"\nname = "C"\nlaps = 3\n'
+    )
+    run.advance()  # the "go" at 0 s
+    assert run.next_due() is None
+
+
+def test_a_back_dated_pause_stops_the_clock_where_it_was() -> None:
+    run, clock = started(
+        'title = "x"\nget_ready = 0\n[[step]]\nkind = "hold"\nname = "H"\nseconds = 60\n'
+    )
+    clock.tick(10)
+    run.advance()
+    last_seen = clock.now
+    clock.tick(3600)  # the machine slept an hour and its monotonic clock ran on
+    events = run.pause(at=last_seen)
+    assert any(isinstance(e, Paused) for e in events)
+    assert not any(isinstance(e, StepResult) for e in events), "the hold did not end in the sleep"
+    assert run.snapshot().remaining == pytest.approx(50)
+    run.resume()
+    assert run.snapshot().remaining == pytest.approx(50)
