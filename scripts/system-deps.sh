@@ -44,6 +44,7 @@ if [ "${1:-}" = "--test" ]; then
 xvfb
 xauth
 xdotool
+dbus-daemon|dbus
 "
 fi
 
