@@ -89,6 +89,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    try:
+        session = resolve(load_catalog(), args.session)
+    except ScriptError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except KeyError as err:
+        print(err.args[0], file=sys.stderr)
+        return 1
+    from qltimer.gui.app import run_app  # Qt only when a window is wanted
+
+    return int(run_app(start=session))
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     catalog = load_catalog()
     try:
@@ -187,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show", help="print the timed plan of a session")
     p.add_argument("session", metavar="SESSION", help="a session id or a .toml file")
     p.set_defaults(func=cmd_show)
+    p = sub.add_parser("run", help="open the app straight into a session's run screen")
+    p.add_argument("session", metavar="SESSION", help="a session id or a .toml file")
+    p.set_defaults(func=cmd_run)
     p = sub.add_parser("history", help="export your history, or import an export")
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--csv", action="store_true", help="one row per step, as CSV")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from qltimer.history import SessionRecord, StepRecord
+from qltimer.script import Frequency, Per
 
 BALANCE_BAND = (0.95, 1.05)  # right/left hold ratio commonly quoted as balanced (PROGRAM.md)
 HOLD_TARGET = 60.0
@@ -275,3 +276,32 @@ def hold_gaps(rows: Sequence[SummaryRow]) -> dict[str, tuple[float, float]]:
         if left and right:
             out[exercise] = (right - left, right / left)
     return out
+
+
+# -- what is due ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueStatus:
+    due: bool
+    text: str  # "due today", "2 of 3 this week", "done today"
+
+
+def due_status(
+    frequency: Frequency | None, days_done: Iterable[date], today: date
+) -> DueStatus | None:
+    """Whether a session with *frequency* is due, given the local dates it was done on."""
+    if frequency is None:
+        return None
+    days = list(days_done)
+    if frequency.per is Per.DAY:
+        count = sum(1 for d in days if d == today)
+        if count >= frequency.times:
+            return DueStatus(False, "done today")
+        left = frequency.times - count
+        return DueStatus(True, "due today" if left == 1 else f"due today: {left} more")
+    monday = week_start(today)
+    count = sum(1 for d in days if monday <= d <= today)
+    if count >= frequency.times:
+        return DueStatus(False, f"done {count} of {frequency.times} this week")
+    return DueStatus(True, f"due: {count} of {frequency.times} this week")

@@ -180,3 +180,21 @@ def test_several_sets_take_the_best_hold_and_sum_counts() -> None:
 def test_a_skipped_exercise_has_no_figure() -> None:
     (row,) = summarize([st(1, "left", 3, skipped=True)])
     assert row.skipped and row.actual is None
+
+
+def test_due_status_by_week_and_by_day() -> None:
+    from qltimer.progress import due_status
+    from qltimer.script import Frequency, Per
+
+    week = Frequency(times=3, per=Per.WEEK)
+    today = date(2026, 11, 20)  # a Friday
+    assert due_status(None, [], today) is None
+    assert due_status(week, [], today).text == "due: 0 of 3 this week"  # type: ignore[union-attr]
+    last_week = [date(2026, 11, 14), date(2026, 11, 15)]
+    this_week = [date(2026, 11, 16), date(2026, 11, 18), date(2026, 11, 20)]
+    assert due_status(week, last_week + this_week[:2], today).text == "due: 2 of 3 this week"  # type: ignore[union-attr]
+    done = due_status(week, this_week, today)
+    assert done is not None and not done.due and done.text == "done 3 of 3 this week"
+    daily = Frequency(times=1, per=Per.DAY, for_days=14)
+    assert due_status(daily, [date(2026, 11, 19)], today).text == "due today"  # type: ignore[union-attr]
+    assert not due_status(daily, [today], today).due  # type: ignore[union-attr]

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import time
 import traceback
+from collections.abc import Callable
+from datetime import date, datetime
 from types import TracebackType
 
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from qltimer import __version__, paths
+from qltimer.audio import CuePlayer, SilentPlayer, make_player
 from qltimer.catalog import Catalog, load_catalog
 from qltimer.gui.history_window import HistoryWindow
 from qltimer.gui.home import HomeView
+from qltimer.gui.run_view import RunController, RunView
+from qltimer.gui.summary import SummaryView
 from qltimer.history import History, HistoryError, OpenReport, open_history
+from qltimer.script import Session
+from qltimer.settings import Settings
 
 STYLE = """
 QWidget { font-size: 15pt; }
@@ -27,10 +36,13 @@ QLabel#emptyState { font-size: 16pt; color: palette(placeholder-text); }
 QLabel#summaryDone { font-weight: 600; }
 QLabel#newBest { font-weight: 700; color: #1b7a31; }
 QPushButton:checked { background: #1f6fb4; color: white; font-weight: 700; }
+QPushButton#startButton { font-size: 20pt; font-weight: 700; }
 """
 
 
 class MainWindow(QMainWindow):
+    """Home -> run -> summary -> home, in one window."""
+
     def __init__(
         self,
         catalog: Catalog,
@@ -38,20 +50,92 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         notices: list[str] | None = None,
+        player: CuePlayer | None = None,
+        settings: Settings | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        today: date | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("qltimer")
         self.catalog = catalog
         self.history = history
+        self.settings = settings if settings is not None else Settings()
+        self.player: CuePlayer = player if player is not None else SilentPlayer()
+        self.player.volume = self.settings.volume / 100
+        self.player.muted = self.settings.muted
+        self.clock = clock
         self.history_window: HistoryWindow | None = None
+        self.run_view: RunView | None = None
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
-        self.home = HomeView(catalog)
+        self.home = HomeView(catalog, history=history, today=today)
         if notices:
             self.home.add_notices(notices)
+        self.home.start_requested.connect(self.on_start_requested)
         self.stack.addWidget(self.home)
+        self.summary: SummaryView | None = None
+        if history is not None:
+            self.summary = SummaryView(history)
+            self.summary.closed.connect(self.on_summary_closed)
+            self.stack.addWidget(self.summary)
         self._build_menu()
         self.resize(1280, 800)
+
+    # -- running a session ---------------------------------------------------------------------
+    def start_session(self, session: Session) -> RunView:
+        controller = RunController(session, self.player, self.history, clock=self.clock)
+        view = RunView(controller)
+        view.set_high_contrast(self.settings.high_contrast)
+        self.stack.addWidget(view)
+        self.stack.setCurrentWidget(view)
+        view.setFocus()
+        controller.finished.connect(self.on_run_finished)
+        view.buttons["mute"].clicked.connect(self.remember)
+        self.run_view = view
+        controller.start()
+        return view
+
+    @Slot(str)
+    def on_start_requested(self, session_id: str) -> None:
+        session = self.catalog.get(session_id)
+        if session is not None:
+            self.start_session(session)
+
+    @Slot(str, str)
+    def on_run_finished(self, uuid: str, status: str) -> None:
+        view = self.run_view
+        self.run_view = None
+        self.remember()
+        if uuid and self.summary is not None:
+            self.summary.show_session(uuid)
+            self.stack.setCurrentWidget(self.summary)
+        else:
+            self.stack.setCurrentWidget(self.home)
+        if view is not None:
+            view.controller.stop()
+            self.stack.removeWidget(view)
+            view.deleteLater()
+
+    @Slot(str)
+    def on_summary_closed(self, _uuid: str) -> None:
+        self.home.refresh(datetime.now().astimezone().date())
+        self.stack.setCurrentWidget(self.home)
+        self.home.start.setFocus()
+
+    @Slot()
+    def remember(self) -> None:
+        """Keep sound and theme choices for next time."""
+        self.settings.muted = self.player.muted
+        if self.run_view is not None:
+            self.settings.high_contrast = self.run_view.high_contrast
+        with contextlib.suppress(OSError):  # read-only data folder: kept for this run only
+            self.settings.save()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing mid-session ends it early, keeping what was done."""
+        if self.run_view is not None and not self.run_view.controller.run.finished:
+            self.run_view.controller.end_early()
+        super().closeEvent(event)
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu("&History")
@@ -142,7 +226,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run_app() -> int:
+def run_app(start: Session | None = None) -> int:
+    """The app; with *start*, straight into that session's run screen."""
     app = make_app()
     sys.excepthook = _excepthook
     history: History | None = None
@@ -152,6 +237,13 @@ def run_app() -> int:
         notices = history_notices(report)
     except (HistoryError, OSError) as err:
         notices = [f"{err} Sessions still run, but they can't be saved until this is sorted out."]
-    window = MainWindow(load_catalog(), history, notices=notices)
+    settings = Settings.load()
+    player = make_player(settings.volume / 100, settings.muted)
+    window = MainWindow(load_catalog(), history, notices=notices, player=player, settings=settings)
     window.show()
-    return app.exec()
+    if start is not None:
+        window.start_session(start)
+    try:
+        return app.exec()
+    finally:
+        player.close()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QStyle,
@@ -22,6 +25,8 @@ from PySide6.QtWidgets import (
 from qltimer.catalog import Catalog
 from qltimer.cli import format_dose, format_duration
 from qltimer.engine import expand
+from qltimer.history import History
+from qltimer.progress import due_status
 from qltimer.script import Session, Sides, Step, StepKind
 
 _ROLE_ID = Qt.ItemDataRole.UserRole
@@ -156,7 +161,7 @@ class SessionPreview(QFrame):
             layout.addWidget(w)
         layout.addStretch(1)
 
-    def show_session(self, session: Session | None) -> None:
+    def show_session(self, session: Session | None, status: str = "") -> None:
         if session is None:
             self.title.setText("No session chosen")
             for w in (self.meta, self.summary, self.steps):
@@ -170,6 +175,8 @@ class SessionPreview(QFrame):
             bits.append(session.frequency.describe())
         bits.append("needs the floor" if session.floor else "no floor needed")
         meta = " · ".join(bits)
+        if status:
+            meta += "\n" + status.capitalize()
         if session.equipment:
             meta += "\nYou need: " + ", ".join(session.equipment)
         self.meta.setText(meta)
@@ -183,22 +190,45 @@ class SessionPreview(QFrame):
         self.steps.setText(f"<table>{rows}</table>")
 
 
+def _day(day: date, today: date) -> str:
+    delta = (today - day).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "yesterday"
+    if 1 < delta < 7:
+        return day.strftime("%A")
+    return day.strftime("%d %b").lstrip("0")
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class HomeView(QWidget):
-    """Pick a session.
+    """Pick a session and start it.
 
     Signals:
         session_chosen(str): the id of the session now selected.
+        start_requested(str): the person asked to start this session id.
     """
 
     session_chosen = Signal(str)
+    start_requested = Signal(str)
 
-    def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        parent: QWidget | None = None,
+        *,
+        history: History | None = None,
+        today: date | None = None,
+    ) -> None:
         super().__init__(parent)
         self.catalog = catalog
+        self.history = history
+        self.today = today or datetime.now().astimezone().date()
+        self.status: dict[str, str] = {}  # session id -> "last done ... · due ..."
         self.extra_notices: list[str] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 20, 24, 20)
@@ -231,26 +261,63 @@ class HomeView(QWidget):
         scroll.setWidget(self.preview)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        row.addWidget(scroll, 3)
-
-        for session in catalog.sessions.values():
-            plan = expand(session)
-            sub = " · ".join(
-                b
-                for b in (session.level_label, f"about {format_duration(plan.total_estimate)}")
-                if b
-            )
-            item = QListWidgetItem(session.title)
-            item.setData(_ROLE_ID, session.id)
-            item.setData(_ROLE_SUB, sub)
-            self.list.addItem(item)
+        right = QVBoxLayout()
+        right.addWidget(scroll, 1)
+        self.start = QPushButton("Start  (Enter)")
+        self.start.setObjectName("startButton")
+        self.start.setAccessibleName("start")
+        self.start.setMinimumHeight(64)
+        self.start.setDefault(True)
+        self.start.clicked.connect(self.on_start)
+        right.addWidget(self.start)
+        row.addLayout(right, 3)
+        self.list.itemActivated.connect(lambda _item: self.on_start())
+        self.refresh()
         self.list.currentItemChanged.connect(self.on_current_item_changed)
         self._show_problems()
         if self.list.count():
             self.list.setCurrentRow(0)
+            self.on_current_item_changed(self.list.currentItem(), None)
         else:
             self.preview.show_session(None)
-        self.list.setFocus()
+            self.start.setEnabled(False)
+        self.start.setFocus()
+
+    def refresh(self, today: date | None = None) -> None:
+        """(Re)build the list with when each session was last done and whether it is due."""
+        self.today = today or self.today
+        current = self.current_session()
+        self.list.blockSignals(True)
+        self.list.clear()
+        done_days: dict[str, list[date]] = {}
+        last: dict[str, datetime] = {}
+        if self.history is not None:
+            for record in self.history.sessions():
+                if record.status in ("completed", "ended early"):
+                    done_days.setdefault(record.session_id, []).append(record.local_start.date())
+                    last.setdefault(record.session_id, record.local_start)
+        self.status.clear()
+        for session in self.catalog.sessions.values():
+            plan = expand(session)
+            when = last.get(session.id)
+            status = [f"last done {_day(when.date(), self.today)}" if when else "not done yet"]
+            due = due_status(session.frequency, done_days.get(session.id, []), self.today)
+            if due is not None:
+                status.append(("● " if due.due else "✓ ") + due.text)
+            self.status[session.id] = " · ".join(status)
+            bits = [
+                session.level_label,
+                f"about {format_duration(plan.total_estimate)}",
+                self.status[session.id],
+            ]
+            line = " · ".join(b for b in bits if b)
+            item = QListWidgetItem(session.title)
+            item.setData(_ROLE_ID, session.id)
+            item.setData(_ROLE_SUB, line)
+            self.list.addItem(item)
+            if current is not None and current.id == session.id:
+                self.list.setCurrentItem(item)
+        self.list.blockSignals(False)
 
     def add_notices(self, notices: list[str]) -> None:
         """Show things the person should know (about their history, say) above the list."""
@@ -274,11 +341,40 @@ class HomeView(QWidget):
         item = self.list.currentItem()
         return None if item is None else self.catalog.get(str(item.data(_ROLE_ID)))
 
+    @Slot()
+    def on_start(self) -> None:
+        session = self.current_session()
+        if session is not None:
+            self.start_requested.emit(session.id)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter starts; with Start focused, the arrow keys still choose the session."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.on_start()
+            return
+        moves = {
+            Qt.Key.Key_Up: -1,
+            Qt.Key.Key_Down: 1,
+            Qt.Key.Key_PageUp: -5,
+            Qt.Key.Key_PageDown: 5,
+        }
+        step = moves.get(Qt.Key(event.key()))
+        if step is not None and self.list.count():
+            row = max(0, min(self.list.count() - 1, self.list.currentRow() + step))
+            self.list.setCurrentRow(row)
+            return
+        super().keyPressEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.start.setFocus()
+
     @Slot(QListWidgetItem, QListWidgetItem)
     def on_current_item_changed(
         self, current: QListWidgetItem | None, _previous: QListWidgetItem | None
     ) -> None:
         session = self.current_session()
-        self.preview.show_session(session)
+        self.preview.show_session(session, self.status.get(session.id, "") if session else "")
         if session is not None:
+            self.start.setText(f"Start: {session.title.split(':')[0]}  (Enter)")
             self.session_chosen.emit(session.id)

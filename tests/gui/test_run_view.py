@@ -1,0 +1,332 @@
+"""The run screen in the real window, driven by the keyboard, with an injected clock."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from qltimer.audio import SilentPlayer
+from qltimer.catalog import Catalog
+from qltimer.engine import PhaseKind, Snapshot
+from qltimer.gui.app import MainWindow
+from qltimer.gui.dialogs import Ask
+from qltimer.gui.run_view import RunView, clock_text
+from qltimer.history import History, open_history
+from qltimer.script import Side, StepKind
+from qltimer.sleepwatch import SleepWatch
+from tests.helpers import FakeClock, session_from
+
+SHORT = """
+title = "Short test"
+frequency = { times = 3, per = "week" }
+get_ready = 3
+switch_sides = 2
+
+[[step]]
+kind = "hold"
+name = "Side plank"
+sides = "each"
+seconds = 5
+cue = [{ at = "halfway" }]
+
+[[step]]
+kind = "laps"
+name = "Carry"
+laps = 2
+load_kg = 8
+
+[[step]]
+kind = "rest"
+seconds = 2
+
+[[step]]
+kind = "breathe"
+name = "Breathe"
+breaths = 1
+inhale = 2
+exhale = 2
+get_ready = 0
+"""
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> History:
+    hist, _ = open_history(tmp_path / "history.sqlite3")
+    return hist
+
+
+@pytest.fixture
+def setup(qtbot: QtBot, history: History) -> tuple[MainWindow, FakeClock, SilentPlayer]:
+    session = session_from(SHORT, "short.toml")
+    catalog = Catalog(sessions={"short": session}, builtin_ids=frozenset({"short"}))
+    clock = FakeClock()
+    player = SilentPlayer()
+    window = MainWindow(catalog, history, player=player, clock=clock)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window, clock, player
+
+
+def start(window: MainWindow) -> RunView:
+    window.home.on_start()
+    view = window.run_view
+    assert view is not None and window.stack.currentWidget() is view
+    return view
+
+
+def until(view: RunView, clock: FakeClock, test: Callable[[Snapshot], bool]) -> Snapshot:
+    for _ in range(5000):
+        snap = view.controller.run.snapshot()
+        if test(snap):
+            return snap
+        clock.tick(0.05)
+        view.controller.tick()
+    raise AssertionError(f"state not reached; at {view.controller.run.snapshot()}")
+
+
+def walk(view: RunView, clock: FakeClock, seconds: float) -> None:
+    """Let *seconds* pass the way real time does: the screen ticks at least once a second."""
+    for _ in range(round(seconds / 0.5)):
+        clock.tick(0.5)
+        view.controller.tick()
+
+
+def at_work(name: str, side: Side | None = None) -> Callable[[Snapshot], bool]:
+    return lambda s: bool(
+        s.phase and s.phase.is_work and s.phase.step.name == name and s.phase.side == side
+    )
+
+
+def test_a_session_runs_through_the_window_and_every_step_is_saved(
+    qtbot: QtBot, setup: tuple[MainWindow, FakeClock, SilentPlayer], history: History
+) -> None:
+    window, clock, player = setup
+    assert window.home.start.hasFocus() or window.home.focusWidget() is window.home.start
+    qtbot.keyClick(window.home, Qt.Key.Key_Return)  # Enter starts the chosen session
+    view = window.run_view
+    assert view is not None
+    until(view, clock, at_work("Carry"))
+    walk(view, clock, 12)
+    qtbot.keyClick(view, Qt.Key.Key_L)
+    assert view.big.text == "1"
+    walk(view, clock, 12)
+    with qtbot.waitSignal(view.controller.phase_changed):
+        qtbot.keyClick(view, Qt.Key.Key_L)  # the last lap ends the step
+    with qtbot.waitSignal(view.controller.finished, timeout=5000) as finished:
+        until(view, clock, lambda s: s.finished)
+    uuid, status = finished.args
+    assert status == "completed" and uuid
+    assert window.stack.currentWidget() is window.summary
+    steps = history.steps(uuid)
+    assert [(s.exercise, s.side) for s in steps] == [
+        ("Side plank", "left"),
+        ("Side plank", "right"),
+        ("Carry", None),
+        ("Breathe", None),
+    ]
+    seconds = [s.actual_seconds for s in steps]
+    assert seconds[:2] == [5.0, 5.0] and seconds[3] == 4.0, "timed work is exact"
+    assert seconds[2] == pytest.approx(24.0, abs=0.06), "laps: from their start to the last L"
+    assert steps[2].actual_count == 2 and steps[2].load_kg == 8
+    # A 3 s get-ready: "three" would fall on the side's announcement, so the count starts at two.
+    assert player.asked[:5] == ["left-side", "count-2", "count-1", "go", "halfway"]
+    assert player.asked[-1] == "complete"
+    assert "switch-sides" in player.asked and "breathe-out" in player.asked
+    # Back home after the summary, which now says when it was done.
+    qtbot.keyClick(window.summary.note, Qt.Key.Key_Return)  # type: ignore[union-attr]
+    assert window.stack.currentWidget() is window.home
+    assert "last done today" in window.home.status["short"]
+    assert "1 of 3 this week" in window.home.status["short"]
+
+
+def test_enter_records_the_actual_hold_and_p_records_pain(
+    setup: tuple[MainWindow, FakeClock, SilentPlayer], history: History, qtbot: QtBot
+) -> None:
+    window, clock, _ = setup
+    view = start(window)
+    left = until(view, clock, at_work("Side plank", Side.LEFT)).elapsed
+    clock.tick(3.2)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    right = until(view, clock, at_work("Side plank", Side.RIGHT)).elapsed
+    clock.tick(1.5)
+    qtbot.keyClick(view, Qt.Key.Key_P)
+    results = view.controller.run.results
+    assert [(r.side, r.stopped_early, r.reason) for r in results] == [
+        (Side.LEFT, True, None),
+        (Side.RIGHT, True, "pain"),
+    ]
+    assert results[0].actual_seconds == pytest.approx(left + 3.2)
+    assert results[1].actual_seconds == pytest.approx(right + 1.5)
+    uuid = view.controller.recorder.uuid  # type: ignore[union-attr]
+    assert [s.reason for s in history.steps(uuid)] == [None, "pain"], "saved as they finished"
+
+
+def test_space_pauses_and_time_stands_still(
+    setup: tuple[MainWindow, FakeClock, SilentPlayer], qtbot: QtBot
+) -> None:
+    window, clock, _ = setup
+    view = start(window)
+    begun = until(view, clock, at_work("Side plank", Side.LEFT)).elapsed
+    clock.tick(1)
+    view.controller.tick()
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    shown = view.big.text
+    assert view.phase_word.text().startswith("PAUSED")
+    assert not view.controller.timer.isActive(), "nothing to wake up for while paused"
+    clock.tick(30)
+    view.controller.tick()
+    assert view.big.text == shown
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert view.phase_word.text() == "WORK"
+    assert view.controller.run.snapshot().remaining == pytest.approx(4 - begun)
+
+
+def test_arrows_skip_and_go_back(
+    setup: tuple[MainWindow, FakeClock, SilentPlayer], qtbot: QtBot
+) -> None:
+    window, clock, _ = setup
+    view = start(window)
+    until(view, clock, at_work("Side plank", Side.LEFT))
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    phase = view.controller.run.phase
+    assert phase is not None and phase.kind is PhaseKind.SWITCH
+    assert view.controller.run.results[-1].skipped
+    qtbot.keyClick(view, Qt.Key.Key_Left)  # just begun: back to the one before
+    assert view.controller.run.phase is not None and view.controller.run.phase.is_work
+
+
+def test_mute_help_contrast_and_full_screen_keys(
+    setup: tuple[MainWindow, FakeClock, SilentPlayer], qtbot: QtBot
+) -> None:
+    window, _, player = setup
+    view = start(window)
+    qtbot.keyClick(view, Qt.Key.Key_M)
+    assert player.muted and window.settings.muted is False  # saved when the run ends
+    qtbot.keyClick(view, Qt.Key.Key_M)
+    assert not player.muted
+    with qtbot.waitSignal(view.help_toggled) as shown:
+        qtbot.keyClick(view, Qt.Key.Key_Question)
+    assert shown.args == [True] and view.help.isVisible()
+    assert "Esc" in view.help.text() and "health professional" in view.help.text()
+    qtbot.keyClick(view, Qt.Key.Key_Escape)  # closes the help, does not end the session
+    assert not view.help.isVisible() and not view.controller.run.finished
+    qtbot.keyClick(view, Qt.Key.Key_C)
+    assert view.high_contrast
+    qtbot.keyClick(view, Qt.Key.Key_F11)
+    qtbot.waitUntil(window.isFullScreen)
+    qtbot.keyClick(view, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: not window.isFullScreen())
+
+
+def test_escape_asks_then_ends_keeping_finished_steps(
+    setup: tuple[MainWindow, FakeClock, SilentPlayer],
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    history: History,
+) -> None:
+    window, clock, _ = setup
+    view = start(window)
+    until(view, clock, at_work("Side plank", Side.RIGHT))
+    clock.tick(2)
+    answers = iter([False, True])
+    asked: list[str] = []
+
+    def confirm(cls: type, parent: QWidget, title: str, text: str, yes: str, no: str) -> bool:
+        asked.append(text)
+        assert view.controller.run.paused, "the clock stops while the question is open"
+        return next(answers)
+
+    monkeypatch.setattr(Ask, "confirm", classmethod(confirm))
+    qtbot.keyClick(view, Qt.Key.Key_Escape)  # "Keep going"
+    assert not view.controller.run.finished and not view.controller.run.paused
+    with qtbot.waitSignal(view.controller.finished) as finished:
+        qtbot.keyClick(view, Qt.Key.Key_Escape)  # "End session"
+    uuid, status = finished.args
+    assert status == "ended early" and "Everything you have finished" in asked[0]
+    record = history.session(uuid)
+    assert record is not None and record.status == "ended early"
+    assert [(s.side, round(s.actual_seconds, 1)) for s in history.steps(uuid)] == [
+        ("left", 5.0),
+        ("right", 2.0),
+    ]
+
+
+def test_the_timer_sleeps_until_the_next_change(
+    setup: tuple[MainWindow, FakeClock, SilentPlayer],
+) -> None:
+    window, clock, _ = setup
+    view = start(window)
+    begun = until(view, clock, at_work("Side plank", Side.LEFT)).elapsed
+    clock.tick(0.3)
+    view.controller.tick()
+    # About 4.7 s left: the display next changes at 4.0 s left (halfway is at 2.5 s left), so the
+    # timer sleeps until then, not a tick sooner.
+    wait = 0.7 - begun
+    assert view.controller.timer.interval() == math.ceil(wait * 1000) + 1
+    assert view.big.text == "5"
+
+
+def test_the_countdown_shows_whole_seconds_and_minutes() -> None:
+    assert [clock_text(s) for s in (0, 9, 59, 60, 61, 600)] == [
+        "0",
+        "9",
+        "59",
+        "1:00",
+        "1:01",
+        "10:00",
+    ]
+
+
+def test_a_sleeping_computer_brings_the_session_back_paused(
+    setup: tuple[MainWindow, FakeClock, SilentPlayer],
+) -> None:
+    window, clock, _ = setup
+    boot = {"t": 50_000.0}
+    view = start(window)
+    controller = view.controller
+    controller.sleepwatch = SleepWatch(clock, lambda: boot["t"])
+    until(view, clock, at_work("Side plank", Side.LEFT))
+    controller.sleepwatch.reset()
+    clock.tick(1)
+    boot["t"] += 1
+    controller.tick()
+    left = controller.run.snapshot().remaining
+    clock.tick(0.2)  # Linux: the monotonic clock hardly moved...
+    boot["t"] += 900.2  # ...while the machine slept for a quarter of an hour
+    controller.tick()
+    assert controller.run.paused
+    assert controller.run.snapshot().remaining == pytest.approx(left)
+    assert "asleep for about 15 min" in view.notice.text() and view.notice.isVisible()
+    controller.toggle_pause()
+    assert not view.notice.isVisible()
+
+
+def test_no_sound_shows_a_notice_and_the_session_runs(qtbot: QtBot, history: History) -> None:
+    session = session_from(SHORT, "short.toml")
+    catalog = Catalog(sessions={"short": session})
+    clock = FakeClock()
+    player = SilentPlayer(reason="No sound: the sound device could not be opened (test).")
+    window = MainWindow(catalog, history, player=player, clock=clock)
+    qtbot.addWidget(window)
+    view = start(window)
+    assert not view.notice.isHidden() and "No sound" in view.notice.text()
+    snap = until(view, clock, at_work("Side plank", Side.LEFT))
+    assert snap.phase is not None and snap.phase.step.kind is StepKind.HOLD
+
+
+def test_key_widgets_have_accessible_names(
+    setup: tuple[MainWindow, FakeClock, SilentPlayer],
+) -> None:
+    window, _, _ = setup
+    names = {w.accessibleName() for w in window.home.findChildren(QWidget)}
+    assert "start" in names
+    view = start(window)
+    names = {w.accessibleName() for w in view.findChildren(QWidget)}
+    assert {"countdown", "step", "side", "next", "pause", "done", "session progress"} <= names
