@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["engine_drift.py", "history_bench.py"]
+BENCHES = ["engine_drift.py", "history_bench.py", "run_screen_bench.py"]
 
 
 def main() -> int:

@@ -51,8 +51,11 @@ def save(widget: QWidget, name: str, app: QApplication) -> None:
 
 def shots() -> dict[str, Callable[[QApplication], None]]:
     def home(app: QApplication) -> None:
+        hist, _ = open_history()
+        if not hist.sessions():
+            generate(hist, 1.0, seed=3, end=TODAY)
         for w, h in SIZES:
-            window = MainWindow(load_catalog())
+            window = MainWindow(load_catalog(), hist, today=TODAY)
             window.resize(w, h)
             window.show()
             save(window, f"home-{w}x{h}", app)
@@ -169,7 +172,8 @@ def shots() -> dict[str, Callable[[QApplication], None]]:
             ctrl.end_early()
             window.close()
 
-    return {"home": home, "history": history, "summary": summary, "run": run}
+    # History first, so the home screen shows when sessions were last done.
+    return {"history": history, "summary": summary, "home": home, "run": run}
 
 
 def main() -> None:

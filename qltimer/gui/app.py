@@ -11,7 +11,7 @@ from datetime import date, datetime
 from types import TracebackType
 
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from qltimer import __version__, paths
@@ -122,10 +122,21 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.home)
         self.home.start.setFocus()
 
+    def set_volume(self, percent: int) -> None:
+        self.settings.volume = percent
+        self.player.volume = percent / 100
+        self.remember()
+
+    @Slot(bool)
+    def set_muted(self, muted: bool) -> None:
+        self.player.muted = muted
+        self.remember()
+
     @Slot()
     def remember(self) -> None:
         """Keep sound and theme choices for next time."""
         self.settings.muted = self.player.muted
+        self.mute_action.setChecked(self.player.muted)
         if self.run_view is not None:
             self.settings.high_contrast = self.run_view.high_contrast
         with contextlib.suppress(OSError):  # read-only data folder: kept for this run only
@@ -153,6 +164,21 @@ class MainWindow(QMainWindow):
             action.setEnabled(self.history is not None)
             menu.addAction(action)
         show.setEnabled(self.history is not None)
+        sound = self.menuBar().addMenu("&Sound")
+        self.volume_actions: dict[int, QAction] = {}
+        group = QActionGroup(self)
+        for percent in (100, 80, 60, 40, 20):
+            action = QAction(f"Volume {percent} %", self, checkable=True)
+            action.setChecked(self.settings.volume == percent)
+            action.triggered.connect(lambda _=False, p=percent: self.set_volume(p))
+            group.addAction(action)
+            sound.addAction(action)
+            self.volume_actions[percent] = action
+        sound.addSeparator()
+        self.mute_action = QAction("&Mute (M during a session)", self, checkable=True)
+        self.mute_action.setChecked(self.settings.muted)
+        self.mute_action.triggered.connect(self.set_muted)
+        sound.addAction(self.mute_action)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)

@@ -254,6 +254,8 @@ class RunController(QObject):
             self._notice("save", f"Could not save to your history ({err}). The session goes on.")
 
     def _notice(self, key: str, text: str) -> None:
+        if self.notices.get(key, "") == text:
+            return
         if text:
             self.notices[key] = text
         else:

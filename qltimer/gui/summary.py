@@ -73,7 +73,7 @@ class ScalePicker(QWidget):
             button = QPushButton(str(value))
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setMinimumSize(52, 52)
+            button.setMinimumSize(40, 48)
             button.setAccessibleName(f"{name} {value}")
             self.group.addButton(button, value)
             layout.addWidget(button)
@@ -130,7 +130,15 @@ class SummaryView(QWidget):
         super().__init__(parent)
         self.history = history
         self.uuid = ""
-        outer = QVBoxLayout(self)
+        # The whole page scrolls on a short screen (800x480) rather than squeezing the window.
+        page = QScrollArea()
+        page.setWidgetResizable(True)
+        page.setFrameShape(QFrame.Shape.NoFrame)
+        content = QWidget()
+        page.setWidget(content)
+        QVBoxLayout(self).addWidget(page)
+        self.layout().setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(content)
         outer.setContentsMargins(28, 20, 28, 20)
         self.heading = QLabel()
         self.heading.setObjectName("heading")
@@ -141,15 +149,11 @@ class SummaryView(QWidget):
         self.subheading.setWordWrap(True)
         outer.addWidget(self.subheading)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.table_host = QWidget()
         self.grid = QGridLayout(self.table_host)
         self.grid.setHorizontalSpacing(24)
         self.grid.setVerticalSpacing(6)
-        scroll.setWidget(self.table_host)
-        outer.addWidget(scroll, 1)
+        outer.addWidget(self.table_host, 1)
         self.balance = QLabel()
         self.balance.setObjectName("notice")
         self.balance.setWordWrap(True)
@@ -163,18 +167,18 @@ class SummaryView(QWidget):
         self.note.setAccessibleName("note")
         self.note.setPlaceholderText("A note for yourself (optional)")
         self.note.setMaxLength(500)
-        for row, (label, widget, hint) in enumerate(
+        # Each label above its row, so the page fits an 800-pixel-wide screen.
+        for row, (label, widget) in enumerate(
             (
-                ("Pain now (0 none - 10 worst)", self.pain, "type a digit"),
-                ("Effort (1 easy - 10 all-out)", self.effort, "0 means 10"),
-                ("Note", self.note, ""),
+                ("Pain now: 0 none - 10 worst (type a digit)", self.pain),
+                ("Effort: 1 easy - 10 all-out (0 means 10)", self.effort),
+                ("Note", self.note),
             )
         ):
             text = QLabel(f"{label}:")
             text.setBuddy(widget)
-            form.addWidget(text, row, 0)
-            form.addWidget(widget, row, 1)
-            form.addWidget(QLabel(hint), row, 2)
+            form.addWidget(text, 2 * row, 0)
+            form.addWidget(widget, 2 * row + 1, 0)
         outer.addLayout(form)
         buttons = QHBoxLayout()
         buttons.addStretch(1)

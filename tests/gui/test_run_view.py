@@ -330,3 +330,32 @@ def test_key_widgets_have_accessible_names(
     view = start(window)
     names = {w.accessibleName() for w in view.findChildren(QWidget)}
     assert {"countdown", "step", "side", "next", "pause", "done", "session progress"} <= names
+
+
+def test_the_time_is_the_largest_thing_at_any_size(
+    setup: tuple[MainWindow, FakeClock, SilentPlayer], qtbot: QtBot
+) -> None:
+    window, clock, _ = setup
+    view = start(window)
+    until(view, clock, at_work("Side plank", Side.LEFT))
+    for size in ((1280, 800), (800, 480)):
+        window.resize(*size)
+        qtbot.waitUntil(lambda s=size: window.width() == s[0])
+        # Fonts follow the height; the new sizes are laid out on the next pass of the event loop.
+        qtbot.waitUntil(lambda: view.big.height() >= window.height() / 4)
+        others = [view.step_name, view.side, view.counter, view.tip, view.next]
+        assert all(view.big.height() > w.height() for w in others)
+
+
+def test_volume_and_mute_are_remembered(
+    setup: tuple[MainWindow, FakeClock, SilentPlayer], data_dir: Path
+) -> None:
+    window, _, player = setup
+    window.volume_actions[40].trigger()
+    assert player.volume == 0.4
+    window.mute_action.trigger()
+    assert player.muted
+    from qltimer.settings import Settings
+
+    saved = Settings.load()
+    assert (saved.volume, saved.muted) == (40, True)
