@@ -24,7 +24,7 @@ from qltimer.history import (
     import_json,
     open_history,
 )
-from qltimer.script import ScriptError, load_session
+from qltimer.script import ScriptError, Session, load_session
 
 
 def format_duration(seconds: float) -> str:
@@ -89,15 +89,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def _session_or_say(key: str) -> Session | None:
+    """The session *key* names (an id or a file), or None after saying why on stderr."""
     try:
-        session = resolve(load_catalog(), args.session)
+        return resolve(load_catalog(), key)
     except ScriptError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
-        return 1
     except KeyError as err:
         print(err.args[0], file=sys.stderr)
+    return None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    session = _session_or_say(args.session)
+    if session is None:
         return 1
     from qltimer.gui.app import run_app  # Qt only when a window is wanted
 
@@ -105,15 +111,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    catalog = load_catalog()
-    try:
-        session = resolve(catalog, args.session)
-    except ScriptError as err:
-        for problem in err.problems:
-            print(problem, file=sys.stderr)
-        return 1
-    except KeyError as err:
-        print(err.args[0], file=sys.stderr)
+    session = _session_or_say(args.session)
+    if session is None:
         return 1
     plan = expand(session)
     print(
