@@ -86,7 +86,19 @@ CREATE TABLE steps (
 CREATE INDEX sessions_by_start ON sessions(started_at);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+_V2 = """
+-- A flare day runs a gentler variant: it counts for the plan but not for personal bests.
+ALTER TABLE sessions ADD COLUMN variant TEXT NOT NULL DEFAULT 'normal'
+    CHECK (variant IN ('normal', 'flare'));
+-- The person's answers to progression suggestions (accepted moves them along the program).
+CREATE TABLE decisions (
+    suggestion TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    accepted   INTEGER NOT NULL CHECK (accepted IN (0, 1))
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -106,7 +118,10 @@ SESSION_FIELDS = (
     "pain_after",
     "effort",
     "note",
+    "variant",
 )
+# Exports from before schema 2 have no variant; they import as normal sessions.
+OPTIONAL_SESSION_FIELDS = {"variant": "normal"}
 STEP_FIELDS = (
     "phase_index",
     "step_index",
@@ -163,6 +178,7 @@ class SessionRecord:
     pain_after: int | None
     effort: int | None
     note: str
+    variant: str = "normal"
 
     @property
     def duration(self) -> float | None:
@@ -401,6 +417,7 @@ class History:
         planned_seconds: float | None = None,
         pain_before: int | None = None,
         utc_offset_min: int | None = None,
+        variant: str = "normal",
     ) -> str:
         """Write the session row (status running) and return its new UUID."""
         key = str(uuid.uuid4())
@@ -410,8 +427,8 @@ class History:
         with self._tx() as c:
             c.execute(
                 "INSERT INTO sessions (uuid, session_id, title, script_sha256, started_at, "
-                "status, planned_seconds, utc_offset_min, pain_before) "
-                "VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)",
+                "status, planned_seconds, utc_offset_min, pain_before, variant) "
+                "VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)",
                 (
                     key,
                     session_id,
@@ -421,6 +438,7 @@ class History:
                     planned_seconds,
                     utc_offset_min,
                     pain_before,
+                    variant,
                 ),
             )
         return key
@@ -536,12 +554,13 @@ class History:
         return [r[0] for r in rows]
 
     def holds(self, exercise: str) -> list[tuple[datetime, int, str, float]]:
-        """Every recorded hold of *exercise*: (session start, utc offset, side, seconds)."""
+        """Every recorded hold of *exercise* on a side, flare days left out (they would pull the
+        line down): (session start, utc offset, side, seconds)."""
         rows = self.conn.execute(
             "SELECT s.started_at, s.utc_offset_min, st.side, st.actual_seconds FROM steps AS st "
             "JOIN sessions AS s ON s.uuid = st.session_uuid "
             "WHERE st.exercise = ? AND st.kind = 'hold' AND st.skipped = 0 "
-            "AND st.side IS NOT NULL ORDER BY s.started_at",
+            "AND st.side IS NOT NULL AND s.variant = 'normal' ORDER BY s.started_at",
             (exercise,),
         )
         return [(from_text(r[0]), r[1], r[2], r[3]) for r in rows]
@@ -552,7 +571,7 @@ class History:
         sql = (
             "SELECT MAX(st.actual_seconds) FROM steps AS st JOIN sessions AS s "
             "ON s.uuid = st.session_uuid WHERE st.exercise = ? AND st.kind = 'hold' "
-            "AND st.skipped = 0 AND st.side IS ?"
+            "AND st.skipped = 0 AND st.side IS ? AND s.variant = 'normal'"
         )
         args: list[Any] = [exercise, side]
         if before is not None:
@@ -560,6 +579,21 @@ class History:
             args.append(to_text(before))
         value = self.conn.execute(sql, args).fetchone()[0]
         return float(value) if value is not None else None
+
+    # -- decisions on suggestions ----------------------------------------------------------------
+    def decide(self, suggestion: str, accepted: bool, when: datetime) -> None:
+        with self._tx() as c:
+            c.execute(
+                "INSERT INTO decisions (suggestion, decided_at, accepted) VALUES (?, ?, ?)",
+                (suggestion, to_text(when), int(accepted)),
+            )
+
+    def decisions(self) -> list[tuple[str, datetime, bool]]:
+        """(suggestion, when, accepted), oldest first."""
+        rows = self.conn.execute(
+            "SELECT suggestion, decided_at, accepted FROM decisions ORDER BY decided_at"
+        )
+        return [(r[0], from_text(r[1]), bool(r[2])) for r in rows]
 
     # -- export and import ---------------------------------------------------------------------
     def export_rows(self) -> Iterator[dict[str, Any]]:
@@ -588,6 +622,7 @@ class History:
         added_sessions = added_steps = 0
         with self._tx() as c:
             for row in rows:
+                row = {**OPTIONAL_SESSION_FIELDS, **row}
                 missing = [k for k in SESSION_FIELDS if k not in row]
                 if missing:
                     raise HistoryError(f"an imported row lacks {', '.join(missing)}")
@@ -670,6 +705,7 @@ class Recorder:
         started_wall: datetime,
         started_mono: float,
         pain_before: int | None = None,
+        variant: str = "normal",
     ) -> None:
         self.history = history
         self.wall0 = started_wall
@@ -681,6 +717,7 @@ class Recorder:
             started_wall,
             planned_seconds=planned_seconds,
             pain_before=pain_before,
+            variant=variant,
         )
 
     def wall(self, mono: float) -> datetime:

@@ -355,3 +355,30 @@ def test_the_recorder_turns_a_run_into_rows_with_utc_times(store: History) -> No
     record = store.session(rec.uuid)
     assert record is not None and record.status == "completed"
     assert record.ended_at == T0 + timedelta(seconds=52.5)
+
+
+def test_flare_days_count_as_sessions_but_not_for_bests_or_charts(store: History) -> None:
+    key = store.start_session("ql-level-1", "QL 1", "", T0, variant="flare")
+    store.record_step(key, step(1, "left", 90, T0))
+    store.finish_session(key, "completed", T0 + timedelta(minutes=5))
+    record = store.session(key)
+    assert record is not None and record.variant == "flare"
+    assert store.best_hold("Side plank", "left") is None
+    assert store.holds("Side plank") == []
+    assert store.last_done() == {"ql-level-1": T0}, "a flare day is still a day trained"
+
+
+def test_an_export_from_before_variants_still_imports(tmp_path: Path, store: History) -> None:
+    fill(store, 1)
+    doc = json.loads(export_json(store))
+    for row in doc["rows"]:
+        del row["variant"]
+    other, _ = open_history(tmp_path / "other.sqlite3")
+    assert import_json(other, json.dumps(doc)) == (1, 2)
+    assert all(r.variant == "normal" for r in other.sessions())
+
+
+def test_decisions_are_kept_in_order(store: History) -> None:
+    store.decide("level-2", False, T0)
+    store.decide("level-2", True, T0 + timedelta(days=15))
+    assert store.decisions() == [("level-2", T0, False), ("level-2", T0 + timedelta(days=15), True)]
