@@ -1,0 +1,270 @@
+"""Coaching rules on hand-built histories, edge cases included."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from qltimer import coach
+from qltimer.catalog import load_catalog
+from qltimer.engine import expand
+from qltimer.history import SessionRecord, StepRecord
+from qltimer.progress import HoldPoint
+from qltimer.script import Frequency, Per, StepKind
+from tests.helpers import step_record
+
+T0 = datetime(2026, 10, 5, 7, 30, tzinfo=UTC)  # a Monday
+
+
+def rec(
+    sid: str,
+    start: datetime,
+    before: int | None = 3,
+    after: int | None = 3,
+    *,
+    status: str = "completed",
+    variant: str = "normal",
+    offset: int = 0,
+) -> SessionRecord:
+    return SessionRecord(
+        uuid=f"{sid}-{start.isoformat()}",
+        session_id=sid,
+        title=sid,
+        script_sha256="",
+        started_at=start,
+        ended_at=start + timedelta(minutes=9),
+        status=status,
+        planned_seconds=540.0,
+        utc_offset_min=offset,
+        pain_before=before,
+        pain_after=after,
+        effort=None,
+        note="",
+        variant=variant,
+    )
+
+
+def planks(left: float, right: float, reason: str | None = None) -> list[StepRecord]:
+    return [
+        step_record(1, "Side plank", "hold", "left", T0, left, target_seconds=60.0),
+        step_record(
+            3,
+            "Side plank",
+            "hold",
+            "right",
+            T0,
+            right,
+            target_seconds=60.0,
+            stopped_early=right < 60,
+            reason=reason,
+        ),
+    ]
+
+
+def newest_first(*items: tuple[SessionRecord, list[StepRecord]]):  # type: ignore[no-untyped-def]
+    return sorted(items, key=lambda i: i[0].started_at, reverse=True)
+
+
+# -- pain ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "flagged"),
+    [(3, 5, True), (3, 4, False), (0, 2, True), (None, 9, False), (4, None, False), (5, 3, False)],
+)
+def test_pain_rising_two_points_is_flagged(
+    before: int | None, after: int | None, flagged: bool
+) -> None:
+    flag = coach.pain_flag(rec("ql-level-1", T0, before, after), planks(60, 60))
+    assert (flag is not None) is flagged
+    if flag:
+        assert flag.rise == after - before  # type: ignore[operator]
+        assert any("Phase One" in line for line in flag.lines())
+        assert flag.lines()[-1] == coach.PROFESSIONAL
+
+
+def test_stopping_for_pain_is_flagged_even_without_scores() -> None:
+    flag = coach.pain_flag(rec("ql-level-1", T0, None, None), planks(60, 20, reason="pain"))
+    assert flag is not None and flag.rise is None
+    assert flag.lines()[0] == "You stopped Side plank because it hurt."
+
+
+# -- progression --------------------------------------------------------------------------------
+
+
+def level1(
+    day: int, left: float, right: float, before: int | None = 3, after: int | None = 3, **kw: object
+) -> tuple[SessionRecord, list[StepRecord]]:
+    return rec("ql-level-1", T0 + timedelta(days=day), before, after, **kw), planks(left, right)  # type: ignore[arg-type]
+
+
+def test_level_two_is_suggested_after_two_of_three_at_sixty_seconds() -> None:
+    history = newest_first(level1(0, 55, 50), level1(2, 60, 60), level1(4, 62.5, 60))
+    (s,) = coach.suggestions(history, [], T0 + timedelta(days=5))
+    assert s.key == "level-2" and s.session_id == "ql-level-2"
+    assert "2 of your last 3 level 1 sessions" in s.reason
+    assert "(left 62 s, right 60 s)" in s.reason  # 62.5 s rounds half to even
+
+
+def test_exactly_sixty_counts_and_one_side_short_does_not() -> None:
+    tie = newest_first(level1(0, 60, 60), level1(2, 60, 60))
+    assert [s.key for s in coach.suggestions(tie, [], T0 + timedelta(days=3))] == ["level-2"]
+    short = newest_first(level1(0, 60, 59.9), level1(2, 61, 59), level1(4, 70, 60))
+    assert coach.suggestions(short, [], T0 + timedelta(days=5)) == []
+
+
+def test_a_pain_rise_in_those_sessions_holds_it_back_but_a_missing_score_does_not() -> None:
+    rose = newest_first(level1(0, 60, 60), level1(2, 60, 60, 2, 3), level1(4, 61, 61))
+    assert coach.suggestions(rose, [], T0 + timedelta(days=5)) == []
+    missing = newest_first(level1(0, 60, 60, None, None), level1(2, 60, 60, 4, None))
+    assert [s.key for s in coach.suggestions(missing, [], T0 + timedelta(days=3))] == ["level-2"]
+
+
+def test_only_the_last_three_level_one_sessions_count() -> None:
+    old_good = [level1(d, 60, 60) for d in (0, 2, 4)]
+    recent_short = [level1(d, 50, 50) for d in (6, 8)]
+    history = newest_first(*old_good, *recent_short)
+    assert coach.suggestions(history, [], T0 + timedelta(days=9)) == []
+
+
+def test_flare_days_and_unfinished_sessions_do_not_count() -> None:
+    history = newest_first(
+        level1(0, 60, 60, variant="flare"),
+        level1(2, 60, 60, status="interrupted"),
+        level1(4, 60, 60),
+    )
+    assert coach.suggestions(history, [], T0 + timedelta(days=5)) == []
+
+
+def test_declining_keeps_it_quiet_for_two_weeks_and_accepting_for_good() -> None:
+    history = newest_first(level1(0, 60, 60), level1(2, 60, 60))
+    no = [("level-2", T0 + timedelta(days=3), False)]
+    assert coach.suggestions(history, no, T0 + timedelta(days=16)) == []
+    assert [s.key for s in coach.suggestions(history, no, T0 + timedelta(days=18))] == ["level-2"]
+    yes = [("level-2", T0 + timedelta(days=3), True)]
+    assert coach.suggestions(history, yes, T0 + timedelta(days=60)) == []
+
+
+def phase_one(day: int, before: int | None = 3, after: int | None = 3):  # type: ignore[no-untyped-def]
+    return rec("phase-one", T0 + timedelta(days=day), before, after), []
+
+
+def test_phase_two_is_suggested_after_a_run_without_pain_rising() -> None:
+    six = newest_first(*(phase_one(d) for d in range(0, 12, 2)))
+    (s,) = coach.suggestions(six, [], T0 + timedelta(days=12))
+    assert s.key == "level-1" and "last 6 Phase One sessions" in s.reason
+    broken = newest_first(*(phase_one(d) for d in range(0, 10, 2)), phase_one(10, 2, 4))
+    assert coach.suggestions(broken, [], T0 + timedelta(days=12)) == [], "the run starts over"
+    five = newest_first(*(phase_one(d) for d in range(0, 10, 2)))
+    assert coach.suggestions(five, [], T0 + timedelta(days=12)) == []
+
+
+def test_the_stage_follows_choices_then_history() -> None:
+    assert coach.current_stage([], []).key == "phase-one"
+    sessions = [rec("ql-level-1", T0), rec("phase-one", T0 - timedelta(days=3))]
+    stage = coach.current_stage(sessions, [])
+    assert stage.key == "level-1"
+    assert stage.why == "your sessions: the latest at this stage was ql-level-1 on 5 Oct"
+    accepted = [("level-2", T0 + timedelta(days=1), True)]
+    stage = coach.current_stage(sessions, accepted)
+    assert stage.key == "level-2" and "you chose to move on" in stage.why
+
+
+# -- the plan -----------------------------------------------------------------------------------
+
+
+def test_a_session_late_in_the_evening_counts_on_the_local_day() -> None:
+    # 23:30 UTC on Sunday 11 Oct is 01:30 on Monday 12 Oct at UTC+2.
+    late = rec("ql-level-1", datetime(2026, 10, 11, 23, 30, tzinfo=UTC), offset=120)
+    assert coach.days_done([late], ["ql-level-1"]) == [date(2026, 10, 12)]
+    assert coach.week_count([date(2026, 10, 12)], date(2026, 10, 14)) == 1
+
+
+def test_a_time_zone_change_does_not_merge_or_split_days() -> None:
+    at_home = rec("ball-release", datetime(2026, 10, 20, 21, 0, tzinfo=UTC), offset=60)
+    abroad = rec("ball-release", datetime(2026, 10, 21, 5, 0, tzinfo=UTC), offset=-300)
+    assert coach.days_done([at_home, abroad], ["ball-release"]) == [
+        date(2026, 10, 20),
+        date(2026, 10, 21),
+    ]
+
+
+def test_weekly_streak_counts_weeks_on_plan() -> None:
+    week = Frequency(times=3, per=Per.WEEK)
+    mon = date(2026, 10, 5)
+    days = [mon + timedelta(days=d) for d in (0, 2, 4, 7, 9, 11, 14, 16)]  # wk3 has two so far
+    assert coach.streak(week, days, date(2026, 10, 22)) == 2, "this week is not over yet"
+    assert coach.streak(week, [*days, date(2026, 10, 22)], date(2026, 10, 22)) == 3
+    assert coach.streak(week, days[:5], date(2026, 10, 22)) == 0, "a short week breaks it"
+
+
+def test_daily_streak_keeps_going_until_a_day_is_missed() -> None:
+    daily = Frequency(times=1, per=Per.DAY, for_days=14)
+    days = [date(2026, 10, d) for d in (1, 2, 3, 5, 6, 7)]
+    assert coach.streak(daily, days, date(2026, 10, 7)) == 3
+    assert coach.streak(daily, days, date(2026, 10, 8)) == 3, "not done today yet"
+    assert coach.streak(daily, days, date(2026, 10, 9)) == 0
+
+
+def test_the_release_block_counts_days_and_restarts_after_a_gap() -> None:
+    days = [date(2026, 10, d) for d in range(1, 6)]  # days 1-5 done
+    block = coach.release_block(days, date(2026, 10, 6))
+    assert block == coach.ReleaseBlock(6, False, False), "today would be day 6"
+    block = coach.release_block([*days, date(2026, 10, 6)], date(2026, 10, 6))
+    assert block == coach.ReleaseBlock(6, True, False)
+    interrupted = [*days, date(2026, 10, 7), date(2026, 10, 8)]  # 6 October missed
+    assert coach.release_block(interrupted, date(2026, 10, 8)) == coach.ReleaseBlock(2, True, False)
+    assert coach.release_block(days, date(2026, 10, 8)) is None, "two days ago: no block now"
+    full = [date(2026, 10, 1) + timedelta(days=d) for d in range(14)]
+    assert coach.release_block(full, date(2026, 10, 14)).complete  # type: ignore[union-attr]
+    assert coach.release_block(full, date(2026, 10, 15)).complete  # type: ignore[union-attr]
+
+
+# -- left and right, and the endurance test ---------------------------------------------------
+
+
+def points(*ratios: float) -> list[HoldPoint]:
+    return [HoldPoint(T0, T0.date(), 60.0, 60.0 * r) for r in ratios]
+
+
+def test_the_lagging_side_is_named_with_how_much() -> None:
+    lag = coach.side_lag(points(1.0, 0.9, 0.88, 0.9))
+    assert lag is not None and lag.side == "right"
+    assert lag.percent == pytest.approx(8, abs=0.1)
+    assert "Your right side lags" in lag.text() and "0.92" in lag.text()
+    assert coach.side_lag(points(1.0, 0.97, 1.03)) is None
+    left = coach.side_lag(points(1.2, 1.2))
+    assert left is not None and left.side == "left" and left.percent == pytest.approx(16.7, 0.01)
+    assert coach.side_lag(points(0.5)) is None, "one session is not a pattern"
+
+
+def test_balance_verdict_uses_the_point_zero_five_band() -> None:
+    assert "balanced" in coach.balance_verdict(70, 68)
+    assert "worth training" in coach.balance_verdict(70, 60)
+    assert len(coach.REFERENCES) == 3 and "other groups" in coach.REFERENCE_CAVEAT
+
+
+# -- flare day ----------------------------------------------------------------------------------
+
+
+def test_the_flare_variant_is_gentler_and_still_runs() -> None:
+    catalog = load_catalog()
+    level1_session = catalog.sessions["ql-level-1"]
+    flare = coach.flare_variant(level1_session)
+    assert flare.title.endswith("(flare day)") and flare.id == level1_session.id
+    by_name = {s.name: s for s in flare.steps}
+    assert by_name["Side plank"].seconds == 42
+    assert by_name["Suitcase carry"].laps == 5
+    assert by_name["Settle in"] == next(s for s in level1_session.steps if s.name == "Settle in")
+    cues = by_name["Side plank"].cues
+    assert all(c.halfway or (c.before_end or 0) < 42 for c in cues)
+    assert expand(flare).total_estimate < expand(level1_session).total_estimate
+    release = catalog.sessions["ball-release"]
+    assert coach.flare_variant(release).steps == release.steps, "the release is kept"
+    lifts = next(
+        s
+        for s in coach.flare_variant(catalog.sessions["ql-level-2"]).steps
+        if s.kind is StepKind.REPS
+    )
+    assert lifts.reps == 7
