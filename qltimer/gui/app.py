@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import sys
 import time
 import traceback
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from types import TracebackType
 
-from PySide6.QtCore import Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from qltimer import __version__, paths
 from qltimer.audio import CuePlayer, SilentPlayer, make_player
 from qltimer.catalog import Catalog, load_catalog
+from qltimer.coach import flare_variant
+from qltimer.gui.coaching import BeforeSession, ProgramView, SafetyDialog, safety_shortcut
 from qltimer.gui.history_window import HistoryWindow
 from qltimer.gui.home import HomeView
 from qltimer.gui.run_view import RunController, RunView
@@ -37,6 +40,16 @@ QLabel#summaryDone { font-weight: 600; }
 QLabel#newBest { font-weight: 700; color: #1b7a31; }
 QPushButton:checked { background: #1f6fb4; color: white; font-weight: 700; }
 QPushButton#startButton { font-size: 20pt; font-weight: 700; }
+QLabel#painFlag { background: #fde8e8; color: #5c1010; border-left: 6px solid #c62828;
+                  padding: 8px 12px; font-size: 15pt; }
+QLabel#reference { padding: 6px 0; }
+QFrame#suggestion { border: 3px solid #1f6fb4; border-radius: 10px; padding: 6px; }
+QFrame#stage { border: 2px solid palette(mid); border-radius: 10px; }
+QFrame#stageHere { border: 4px solid #18713a; border-radius: 10px; }
+QLabel#stageTitle { font-size: 18pt; font-weight: 700; }
+QLabel#stageArrow { font-size: 22pt; }
+QLabel#planLine { font-size: 14pt; }
+QLabel#safetyText { font-size: 17pt; }
 """
 
 
@@ -72,6 +85,15 @@ class MainWindow(QMainWindow):
         if notices:
             self.home.add_notices(notices)
         self.home.start_requested.connect(self.on_start_requested)
+        self.home.suggestion.answered.connect(self.on_suggestion_answered)
+        self.home.program_button.clicked.connect(self.show_program)
+        self.before = BeforeSession()
+        self.before.go.connect(self.on_go)
+        self.before.cancelled.connect(self.on_before_cancelled)
+        self.stack.addWidget(self.before)
+        self.safety: SafetyDialog | None = None
+        self.program: ProgramView | None = None
+        safety_shortcut(self, self.show_safety)
         self.stack.addWidget(self.home)
         self.summary: SummaryView | None = None
         if history is not None:
@@ -79,11 +101,24 @@ class MainWindow(QMainWindow):
             self.summary.closed.connect(self.on_summary_closed)
             self.stack.addWidget(self.summary)
         self._build_menu()
+        self.stack.setCurrentWidget(self.home)
         self.resize(1280, 800)
 
     # -- running a session ---------------------------------------------------------------------
-    def start_session(self, session: Session) -> RunView:
-        controller = RunController(session, self.player, self.history, clock=self.clock)
+    def start_session(
+        self, session: Session, *, pain_before: int | None = None, flare: bool = False
+    ) -> RunView:
+        """Run *session* now (its gentler flare-day variant when *flare*)."""
+        if flare:
+            session = flare_variant(session)
+        controller = RunController(
+            session,
+            self.player,
+            self.history,
+            clock=self.clock,
+            pain_before=pain_before,
+            variant="flare" if flare else "normal",
+        )
         view = RunView(controller)
         view.set_high_contrast(self.settings.high_contrast)
         self.stack.addWidget(view)
@@ -97,9 +132,62 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def on_start_requested(self, session_id: str) -> None:
+        """Start asks first: pain now (optional) and whether it is a flare day."""
         session = self.catalog.get(session_id)
         if session is not None:
-            self.start_session(session)
+            self.before.ask(session)
+            self.stack.setCurrentWidget(self.before)
+            self.before.setFocus()
+
+    @Slot(int, bool)
+    def on_go(self, pain: int, flare: bool) -> None:
+        session = self.before.session
+        if session is not None:
+            self.start_session(session, pain_before=None if pain < 0 else pain, flare=flare)
+
+    @Slot()
+    def on_before_cancelled(self) -> None:
+        self.stack.setCurrentWidget(self.home)
+        self.home.start.setFocus()
+
+    # -- coaching --------------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.settings.safety_acknowledged and self.safety is None:
+            self.safety = SafetyDialog(self, first_time=True)
+            self.safety.accepted.connect(self.on_safety_understood)
+            self.safety.open()
+
+    @Slot()
+    def on_safety_understood(self) -> None:
+        self.settings.safety_acknowledged = True
+        with contextlib.suppress(OSError):
+            self.settings.save()
+
+    @Slot()
+    def show_safety(self) -> None:
+        dialog = SafetyDialog(self)
+        self.safety = dialog
+        dialog.open()
+
+    @Slot()
+    def show_program(self) -> None:
+        dialog = ProgramView(self.home.stage(), self)
+        dialog.open()
+        self.program = dialog
+
+    @Slot(str, bool)
+    def on_suggestion_answered(self, key: str, accepted: bool) -> None:
+        if self.history is None:
+            return
+        self._save(lambda: self.history.decide(key, accepted, datetime.now(UTC)))  # type: ignore[union-attr]
+        self.home.refresh()
+
+    def _save(self, write: Callable[[], object]) -> None:
+        try:
+            write()
+        except (sqlite3.Error, OSError) as err:
+            self.home.add_notices([f"Could not save that to your history: {err}"])
 
     @Slot(str, str)
     def on_run_finished(self, uuid: str, status: str) -> None:
@@ -179,6 +267,17 @@ class MainWindow(QMainWindow):
         self.mute_action.setChecked(self.settings.muted)
         self.mute_action.triggered.connect(self.set_muted)
         sound.addAction(self.mute_action)
+        help_menu = self.menuBar().addMenu("H&elp")
+        for text, slot, keys in (
+            ("&Safety advice", self.show_safety, "F1"),
+            ("Your &program", self.show_program, "Ctrl+P"),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(keys))
+            if keys == "F1":
+                action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # F1 is a QShortcut
+            action.triggered.connect(slot)
+            help_menu.addAction(action)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from qltimer.catalog import Catalog
 from qltimer.cli import format_duration
+from qltimer.coach import PAIN_RISE, side_lag
 from qltimer.gui.charts import DaysCalendar, balance_chart, hold_chart, pain_chart, weekly_chart
 from qltimer.gui.dialogs import Ask
 from qltimer.gui.summary import SummaryView
@@ -108,7 +109,16 @@ class SessionsModel(QAbstractTableModel):
         if col == 1:
             return r.title
         if col == 2:
-            return r.status.capitalize()
+            bits = [r.status.capitalize()]
+            if r.variant == "flare":
+                bits.append("flare day")
+            if (
+                r.pain_before is not None
+                and r.pain_after is not None
+                and (r.pain_after - r.pain_before >= PAIN_RISE)
+            ):
+                bits.append(f"⚠ pain {r.pain_before}→{r.pain_after}")
+            return " · ".join(bits)
         duration = r.duration
         return "" if duration is None else format_duration(duration)
 
@@ -242,6 +252,12 @@ class HistoryWindow(QMainWindow):
         for w in (self.chart_view, self.calendar, self.empty):
             self.chart_stack.addWidget(w)
         right.addWidget(self.chart_stack, 1)
+        self.chart_note = QLabel()
+        self.chart_note.setObjectName("notice")
+        self.chart_note.setAccessibleName("chart note")
+        self.chart_note.setWordWrap(True)
+        self.chart_note.setVisible(False)
+        right.addWidget(self.chart_note)
         outer.addLayout(right, 1)
         self.tabs.addTab(page, "Charts")
         self.chart_list.currentRowChanged.connect(self.on_chart_changed)
@@ -375,6 +391,7 @@ class HistoryWindow(QMainWindow):
         since = self._since()
         chart: QChart | None = None
         empty = ""
+        note = ""
         if key in ("hold", "balance"):
             exercise = self.exercise.currentText()
             if exercise and exercise not in self._holds:
@@ -395,6 +412,8 @@ class HistoryWindow(QMainWindow):
                     )
             elif any(p.ratio is not None for p in points):
                 chart = balance_chart(points, exercise, weekly=weekly)
+                lag = side_lag(self._holds.get(exercise, []))
+                note = lag.text() if lag else "Your last sessions are within the balanced range."
             else:
                 empty = (
                     "No session with both sides held in this period.\n\nThe balance "
@@ -405,6 +424,7 @@ class HistoryWindow(QMainWindow):
             if key == "calendar":
                 self.calendar.set_days(days_trained(sessions), self.today)
                 self.chart_stack.setCurrentWidget(self.calendar)
+                self.chart_note.setVisible(False)
                 return
             data = self.plan.currentData()
             if data is None:
@@ -433,6 +453,8 @@ class HistoryWindow(QMainWindow):
                     "No pain scores recorded in this period.\n\nAfter a session you can "
                     "note your pain from 0 to 10; they are drawn here."
                 )
+        self.chart_note.setText(note)
+        self.chart_note.setVisible(bool(note) and chart is not None)
         if chart is None:
             self.empty.setText(empty)
             self.chart_stack.setCurrentWidget(self.empty)

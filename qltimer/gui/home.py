@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qltimer import coach
 from qltimer.catalog import Catalog
 from qltimer.cli import format_dose, format_duration
 from qltimer.engine import expand
-from qltimer.history import History
+from qltimer.gui.coaching import SuggestionBanner
+from qltimer.history import History, SessionRecord
 from qltimer.progress import due_status
-from qltimer.script import Session, Sides, Step, StepKind
+from qltimer.script import Per, Session, Sides, Step, StepKind
 
 _ROLE_ID = Qt.ItemDataRole.UserRole
 _ROLE_SUB = Qt.ItemDataRole.UserRole + 1
@@ -232,9 +234,22 @@ class HomeView(QWidget):
         self.extra_notices: list[str] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 20, 24, 20)
+        top = QHBoxLayout()
         heading = QLabel("Choose a session")
         heading.setObjectName("heading")
-        outer.addWidget(heading)
+        top.addWidget(heading, 1)
+        self.program_button = QPushButton("Your program  (Ctrl+P)")
+        self.program_button.setAccessibleName("your program")
+        self.program_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        top.addWidget(self.program_button)
+        outer.addLayout(top)
+        self.plan = QLabel()
+        self.plan.setObjectName("planLine")
+        self.plan.setAccessibleName("plan")
+        self.plan.setWordWrap(True)
+        outer.addWidget(self.plan)
+        self.suggestion = SuggestionBanner()
+        outer.addWidget(self.suggestion)
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
@@ -291,11 +306,12 @@ class HomeView(QWidget):
         self.list.clear()
         done_days: dict[str, list[date]] = {}
         last: dict[str, datetime] = {}
-        if self.history is not None:
-            for record in self.history.sessions():
-                if record.status in ("completed", "ended early"):
-                    done_days.setdefault(record.session_id, []).append(record.local_start.date())
-                    last.setdefault(record.session_id, record.local_start)
+        records = self.history.sessions() if self.history is not None else []
+        for record in records:
+            if record.status in ("completed", "ended early"):
+                done_days.setdefault(record.session_id, []).append(record.local_start.date())
+                last.setdefault(record.session_id, record.local_start)
+        self._coach(records)
         self.status.clear()
         for session in self.catalog.sessions.values():
             plan = expand(session)
@@ -318,6 +334,51 @@ class HomeView(QWidget):
             if current is not None and current.id == session.id:
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
+
+    def _coach(self, records: list[SessionRecord]) -> None:
+        """The plan line, the stage, and any suggestion, from the history."""
+        decisions = self.history.decisions() if self.history is not None else []
+        self._stage = coach.current_stage(records, decisions)
+        weekly = [
+            s
+            for s in self.catalog.sessions.values()
+            if s.id in coach.STAGE_OF and s.frequency and s.frequency.per is Per.WEEK
+        ]
+        bits = []
+        if weekly and weekly[0].frequency is not None:
+            plan = weekly[0].frequency
+            days = coach.days_done(records, [s.id for s in weekly])
+            bits.append(
+                f"This week: {coach.week_count(days, self.today)} of {plan.times} "
+                "strengthening sessions"
+            )
+            weeks = coach.streak(plan, days, self.today)
+            if weeks:
+                bits.append(f"on plan {weeks} week{'s' if weeks > 1 else ''} in a row")
+        release = self.catalog.get("ball-release")
+        if release is not None:
+            block = coach.release_block(coach.days_done(records, [release.id]), self.today)
+            if block is not None and block.complete:
+                bits.append("Ball release: 14 days done")
+            elif block is not None:
+                bits.append(
+                    f"Ball release: day {block.day} of {coach.RELEASE_DAYS}"
+                    + (", done today" if block.done_today else ", due today")
+                )
+        bits.append(f"You are at: {self._stage.name}")
+        self.plan.setText(" · ".join(bits))
+        # Suggestions need the steps of the few recent level-1 sessions only.
+        level1 = [r for r in records if r.session_id == "ql-level-1"][:3]
+        with_steps = [
+            (r, self.history.steps(r.uuid) if self.history is not None and r in level1 else [])
+            for r in records
+        ]
+        now = datetime.combine(self.today, datetime.now().astimezone().timetz())
+        found = coach.suggestions(with_steps, decisions, now)
+        self.suggestion.show_suggestion(found[0] if found else None)
+
+    def stage(self) -> coach.Stage:
+        return self._stage
 
     def add_notices(self, notices: list[str]) -> None:
         """Show things the person should know (about their history, say) above the list."""

@@ -126,10 +126,12 @@ class RunController(QObject):
         sleepwatch: SleepWatch | None = None,
         inhibitor: ScreenInhibitor | None = None,
         pain_before: int | None = None,
+        variant: str = "normal",
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = session
+        self.variant = variant
         self.plan = expand(session)
         self.clock = clock
         self.run = Run(self.plan, clock)
@@ -163,6 +165,7 @@ class RunController(QObject):
                     started_wall=datetime.now(UTC),
                     started_mono=self.clock(),
                     pain_before=self.pain_before,
+                    variant=self.variant,
                 )
             except (sqlite3.Error, OSError) as err:
                 self._notice("save", f"This session can't be saved ({err}); it runs anyway.")
@@ -488,6 +491,7 @@ class RunView(QWidget):
         ("F11", "full screen"),
         ("C", "high contrast"),
         ("?", "this help"),
+        ("F1", "safety advice"),
     )
 
     def __init__(self, controller: RunController, parent: QWidget | None = None) -> None:
@@ -841,7 +845,7 @@ class RunView(QWidget):
     # -- keys -----------------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
-        if self.help.isVisible() and key in (Qt.Key.Key_Escape, Qt.Key.Key_Question, Qt.Key.Key_F1):
+        if self.help.isVisible() and key in (Qt.Key.Key_Escape, Qt.Key.Key_Question):
             self.toggle_help()
             return
         actions: dict[int, Callable[[], None]] = {
@@ -855,7 +859,6 @@ class RunView(QWidget):
             Qt.Key.Key_M: self.toggle_mute,
             Qt.Key.Key_Escape: self.ask_end,
             Qt.Key.Key_Question: self.toggle_help,
-            Qt.Key.Key_F1: self.toggle_help,
             Qt.Key.Key_F11: self.toggle_fullscreen,
             Qt.Key.Key_C: lambda: self.set_high_contrast(not self.high_contrast),
         }

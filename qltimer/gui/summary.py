@@ -5,6 +5,8 @@ Everything here works from the keyboard: digits pick a score, Tab moves on, Ente
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -20,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qltimer.history import History
-from qltimer.progress import BALANCE_BAND, SummaryRow, hold_gaps, in_band, summarize
+from qltimer.coach import REFERENCE_CAVEAT, REFERENCES, balance_verdict, pain_flag, side_lag
+from qltimer.history import History, StepRecord
+from qltimer.progress import BALANCE_BAND, SummaryRow, hold_gaps, hold_points, in_band, summarize
 
 
 def _count(value: float, unit: str) -> str:
@@ -159,6 +162,17 @@ class SummaryView(QWidget):
         self.balance.setWordWrap(True)
         self.balance.setAccessibleName("left right balance")
         outer.addWidget(self.balance)
+        self.reference = QLabel()
+        self.reference.setObjectName("reference")
+        self.reference.setAccessibleName("published figures")
+        self.reference.setWordWrap(True)
+        self.reference.setTextFormat(Qt.TextFormat.RichText)
+        outer.addWidget(self.reference)
+        self.pain_note = QLabel()
+        self.pain_note.setObjectName("painFlag")
+        self.pain_note.setAccessibleName("pain advice")
+        self.pain_note.setWordWrap(True)
+        outer.addWidget(self.pain_note)
 
         form = QGridLayout()
         self.pain = ScalePicker("pain after", 0, 10)
@@ -190,6 +204,8 @@ class SummaryView(QWidget):
         buttons.addWidget(self.save)
         outer.addLayout(buttons)
         self.pain.picked.connect(lambda _v: self.effort.setFocus())
+        self.pain.picked.connect(lambda _v: self._show_pain_flag())
+        self._steps: list[StepRecord] = []
         self.effort.picked.connect(lambda _v: self.note.setFocus())
         self.note.returnPressed.connect(self.on_save)
 
@@ -237,12 +253,57 @@ class SummaryView(QWidget):
                 f"{exercise}: your {side} side held {abs(diff):.1f} s less "
                 f"(right/left {ratio:.2f}, {verdict})."
             )
+        # Over recent sessions too, not just this one (flare days left out).
+        for exercise in gaps:
+            lag = side_lag(hold_points(self.history.holds(exercise)))
+            if lag is not None:
+                lines.append(lag.text())
         self.balance.setText("\n".join(lines))
         self.balance.setVisible(bool(lines))
+        self._show_reference(record.session_id, steps)
+        self._steps = steps
         self.pain.set_value(record.pain_after)
+        self._show_pain_flag()
         self.effort.set_value(record.effort)
         self.note.setText(record.note)
         self.pain.setFocus()
+
+    def _show_reference(self, session_id: str, steps: list[StepRecord]) -> None:
+        """For the endurance test: your times beside published figures, with their sources."""
+        best = {s.side: s.actual_seconds for s in steps if s.kind == "hold" and s.side}
+        if session_id != "side-plank-test" or not best:
+            self.reference.setVisible(False)
+            return
+        left, right = best.get("left"), best.get("right")
+        yours = (
+            f"<b>You:</b> right {right:.0f} s, left {left:.0f} s"
+            if left and right
+            else "<b>You:</b> " + ", ".join(f"{k} {v:.0f} s" for k, v in best.items())
+        )
+        rows = "".join(
+            f"<tr><td style='padding:2px 10px'>{people}</td><td style='padding:2px 10px'>"
+            f"{r:.0f} s</td><td style='padding:2px 10px'>{lft:.0f} s {note}</td>"
+            f"<td style='padding:2px 10px'><i>{source}</i></td></tr>"
+            for source, people, r, lft, note in REFERENCES
+        )
+        verdict = balance_verdict(left, right) if left and right else ""
+        self.reference.setText(
+            f"<p>{yours}{' - ' + verdict if verdict else ''}.</p>"
+            "<p>Published side-bridge hold times, for context:</p>"
+            "<table><tr><th align='left'>people</th><th align='left'>right</th>"
+            f"<th align='left'>left</th><th align='left'>source</th></tr>{rows}</table>"
+            f"<p>{REFERENCE_CAVEAT}</p>"
+        )
+        self.reference.setVisible(True)
+
+    def _show_pain_flag(self) -> None:
+        record = self.history.session(self.uuid) if self.uuid else None
+        if record is None:
+            return
+        after = self.pain.value()
+        flag = pain_flag(replace(record, pain_after=after), self._steps)
+        self.pain_note.setText("\n".join(flag.lines()) if flag else "")
+        self.pain_note.setVisible(flag is not None)
 
     def _fill(self, rows: list[SummaryRow]) -> None:
         while self.grid.count():

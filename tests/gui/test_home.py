@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from qltimer.catalog import load_catalog
 from qltimer.gui.app import MainWindow
+from qltimer.settings import Settings
 
 
 def by_name(root: QWidget, name: str) -> QWidget:
@@ -19,7 +20,7 @@ def by_name(root: QWidget, name: str) -> QWidget:
 
 
 def test_home_lists_every_session_and_previews_the_chosen_one(qtbot: QtBot) -> None:
-    window = MainWindow(load_catalog())
+    window = MainWindow(load_catalog(), settings=Settings(safety_acknowledged=True))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

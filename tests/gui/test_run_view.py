@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -19,9 +20,11 @@ from qltimer.gui.dialogs import Ask
 from qltimer.gui.run_view import RunView, clock_text
 from qltimer.history import History, open_history
 from qltimer.script import Side, StepKind
+from qltimer.settings import Settings
 from qltimer.sleepwatch import SleepWatch
 from tests.helpers import FakeClock, session_from
 
+ACKNOWLEDGED = Settings(safety_acknowledged=True)
 SHORT = """
 title = "Short test"
 frequency = { times = 3, per = "week" }
@@ -67,7 +70,7 @@ def setup(qtbot: QtBot, history: History) -> tuple[MainWindow, FakeClock, Silent
     catalog = Catalog(sessions={"short": session}, builtin_ids=frozenset({"short"}))
     clock = FakeClock()
     player = SilentPlayer()
-    window = MainWindow(catalog, history, player=player, clock=clock)
+    window = MainWindow(catalog, history, player=player, clock=clock, settings=ACKNOWLEDGED)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -76,6 +79,8 @@ def setup(qtbot: QtBot, history: History) -> tuple[MainWindow, FakeClock, Silent
 
 def start(window: MainWindow) -> RunView:
     window.home.on_start()
+    assert window.stack.currentWidget() is window.before
+    QTest.keyClick(window.before, Qt.Key.Key_Escape)  # no pain score today
     view = window.run_view
     assert view is not None and window.stack.currentWidget() is view
     return view
@@ -109,7 +114,9 @@ def test_a_session_runs_through_the_window_and_every_step_is_saved(
 ) -> None:
     window, clock, player = setup
     assert window.home.start.hasFocus() or window.home.focusWidget() is window.home.start
-    qtbot.keyClick(window.home, Qt.Key.Key_Return)  # Enter starts the chosen session
+    qtbot.keyClick(window.home, Qt.Key.Key_Return)  # Enter starts the chosen session...
+    qtbot.keyClick(window.before, Qt.Key.Key_3)  # ...after a pain score, by digit
+    qtbot.keyClick(window.before, Qt.Key.Key_Return)
     view = window.run_view
     assert view is not None
     until(view, clock, at_work("Carry"))
@@ -313,7 +320,7 @@ def test_no_sound_shows_a_notice_and_the_session_runs(qtbot: QtBot, history: His
     catalog = Catalog(sessions={"short": session})
     clock = FakeClock()
     player = SilentPlayer(reason="No sound: the sound device could not be opened (test).")
-    window = MainWindow(catalog, history, player=player, clock=clock)
+    window = MainWindow(catalog, history, player=player, clock=clock, settings=ACKNOWLEDGED)
     qtbot.addWidget(window)
     view = start(window)
     assert not view.notice.isHidden() and "No sound" in view.notice.text()

@@ -1,0 +1,309 @@
+"""Coaching on screen: safety advice, the check before a session, the program path, suggestions.
+
+The rules live in :mod:`qltimer.coach`; this module only shows them and takes the answers.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qltimer.cli import format_duration
+from qltimer.coach import STAGES, Stage, Suggestion, flare_variant
+from qltimer.engine import expand
+from qltimer.gui.summary import ScalePicker
+from qltimer.script import Session
+
+SAFETY_HTML = """
+<h2>Before you start</h2>
+<p><b>See a health professional first</b> if you have sudden (acute) low back pain, pain that
+goes down a leg, or numbness, tingling or weakness.</p>
+<p><b>Ask first</b> a health professional or a qualified trainer if you have a back or spine
+condition (scoliosis or a sacroiliac-joint problem, for example), or if you are not sure these
+exercises suit you. qltimer can't answer questions about conditions.</p>
+<p><b>Stop if an exercise hurts</b>, and get advice before going on. Press <b>P</b> during an
+exercise to stop it because of pain; it is noted in your history.</p>
+<p><b>Go gently:</b> good form first, start at an easy level and build up bit by bit. If you
+can't get down on the floor, use the standing and seated session.</p>
+<p>This advice is always in the Help menu (F1).</p>
+"""
+
+
+class SafetyDialog(QDialog):
+    """The safety advice in large plain words; Enter (or the button) says "I understand"."""
+
+    def __init__(self, parent: QWidget | None = None, *, first_time: bool = False) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("qltimer - safety")
+        self.setAccessibleName("safety advice")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 20, 28, 20)
+        text = QLabel(SAFETY_HTML)
+        text.setObjectName("safetyText")
+        text.setWordWrap(True)
+        text.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(text, 1)
+        self.ok = QPushButton("I understand  (Enter)" if first_time else "Close  (Enter)")
+        self.ok.setAccessibleName("understood")
+        self.ok.setMinimumHeight(56)
+        self.ok.setDefault(True)
+        self.ok.clicked.connect(self.accept)
+        layout.addWidget(self.ok, 0, Qt.AlignmentFlag.AlignRight)
+        self.resize(760, 620)
+
+
+class BeforeSession(QWidget):
+    """Asked before a session: pain now (optional) and whether today is a flare day.
+
+    Digits pick the pain score, F switches the flare day, Enter starts, Esc starts without a score.
+
+    Signals:
+        go(int, bool): pain score (-1 when skipped) and flare day.
+        cancelled(): back to the list.
+    """
+
+    go = Signal(int, bool)
+    cancelled = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("before the session")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.session: Session | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(40, 28, 40, 28)
+        outer.setSpacing(14)
+        self.title = QLabel()
+        self.title.setObjectName("heading")
+        self.title.setWordWrap(True)
+        outer.addWidget(self.title)
+        ask = QLabel("How is your back right now?  0 = no pain, 10 = the worst")
+        ask.setObjectName("previewTitle")
+        ask.setWordWrap(True)
+        outer.addWidget(ask)
+        self.pain = ScalePicker("pain before", 0, 10)
+        outer.addWidget(self.pain)
+        hint = QLabel("Type a digit (1 0 for 10) or click. Optional: Esc starts without it.")
+        hint.setWordWrap(True)
+        outer.addWidget(hint)
+        self.flare = QPushButton()
+        self.flare.setCheckable(True)
+        self.flare.setAccessibleName("flare day")
+        self.flare.setMinimumHeight(56)
+        self.flare.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.flare.toggled.connect(self._describe)
+        outer.addWidget(self.flare)
+        self.flare_note = QLabel()
+        self.flare_note.setWordWrap(True)
+        outer.addWidget(self.flare_note)
+        outer.addStretch(1)
+        row = QHBoxLayout()
+        back = QPushButton("Back to the list")
+        back.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        back.clicked.connect(self.cancelled)
+        self.start = QPushButton("Start  (Enter)")
+        self.start.setObjectName("startButton")
+        self.start.setAccessibleName("start session")
+        self.start.setMinimumHeight(64)
+        self.start.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.start.clicked.connect(self.on_go)
+        row.addWidget(back)
+        row.addStretch(1)
+        row.addWidget(self.start)
+        outer.addLayout(row)
+        self.pain.picked.connect(lambda _v: self.setFocus())
+        self._ten = False
+
+    def ask(self, session: Session) -> None:
+        self.session = session
+        self.title.setText(f"Before you start: {session.title}")
+        self.pain.set_value(None)
+        self.flare.setChecked(False)
+        self._describe(False)
+        self.setFocus()
+
+    @Slot(bool)
+    def _describe(self, on: bool) -> None:
+        self.flare.setText(("✓ " if on else "") + "Flare day: a gentler version  (F)")
+        if self.session is None:
+            return
+        if on:
+            gentle = flare_variant(self.session)
+            self.flare_note.setText(
+                "Holds and timed work at about 70%, reps at about 70%, carries halved; breathing "
+                f"and the release as usual. About {format_duration(expand(gentle).total_estimate)}"
+                " instead of "
+                f"{format_duration(expand(self.session).total_estimate)}. It counts for your plan "
+                "and is kept out of your best times."
+            )
+        else:
+            self.flare_note.setText("Having a bad day? A flare day keeps you going, gently.")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        text = event.text()
+        if text.isdigit() and len(text) == 1:
+            value = int(text)
+            if self._ten and value == 0:
+                self.pain.set_value(10)
+                self._ten = False
+            else:
+                self._ten = value == 1
+                self.pain.set_value(value)
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.on_go()
+        elif key == Qt.Key.Key_Escape:
+            self.pain.set_value(None)
+            self.on_go()
+        elif key == Qt.Key.Key_F:
+            self.flare.toggle()
+        elif key == Qt.Key.Key_Backspace:
+            self.pain.set_value(None)
+        else:
+            super().keyPressEvent(event)
+
+    @Slot()
+    def on_go(self) -> None:
+        value = self.pain.value()
+        self.go.emit(-1 if value is None else value, self.flare.isChecked())
+
+
+class ProgramView(QDialog):
+    """The program as a path, where the person is on it, and why."""
+
+    def __init__(self, stage: Stage, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("qltimer - your program")
+        self.setAccessibleName("program")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 20, 28, 20)
+        heading = QLabel("Your program")
+        heading.setObjectName("heading")
+        layout.addWidget(heading)
+        intro = QLabel(
+            "Strengthening the QL straight away can make long-standing back pain worse, so the "
+            "program starts with a foundation and moves on when you are ready and pain-free."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.boxes: dict[str, QFrame] = {}
+        steps = [
+            (
+                "phase-one",
+                STAGES[0][1],
+                "breathing, pelvic control, mobility, gentle holds; "
+                "or the standing and seated session if the floor is hard",
+            ),
+            (
+                "level-1",
+                STAGES[1][1],
+                "side plank, aiming for 60 s a side, and a one-sided "
+                "carry, at least three times a week",
+            ),
+            (
+                "level-2",
+                STAGES[2][1],
+                "top-leg lifts in the side plank, 3 sets of 10 a side, "
+                "once a straight 60 s side plank is comfortable",
+            ),
+        ]
+        for i, (key, name, what) in enumerate(steps):
+            box = QFrame()
+            box.setObjectName("stageHere" if key == stage.key else "stage")
+            box.setAccessibleName(f"stage {name}" + (" (you are here)" if key == stage.key else ""))
+            inner = QVBoxLayout(box)
+            title = QLabel(("➜ You are here: " if key == stage.key else "") + name)
+            title.setObjectName("stageTitle")
+            title.setWordWrap(True)
+            body = QLabel(what)
+            body.setWordWrap(True)
+            inner.addWidget(title)
+            inner.addWidget(body)
+            layout.addWidget(box)
+            self.boxes[key] = box
+            if i < len(steps) - 1:
+                arrow = QLabel("↓")
+                arrow.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                arrow.setObjectName("stageArrow")
+                layout.addWidget(arrow)
+        self.why = QLabel(f"Why here: {stage.why}.")
+        self.why.setWordWrap(True)
+        layout.addWidget(self.why)
+        also = QLabel(
+            "Alongside any stage: the ball release, daily for two weeks; and the side "
+            "plank endurance test now and then to see how you are doing."
+        )
+        also.setWordWrap(True)
+        layout.addWidget(also)
+        close = QPushButton("Close  (Esc)")
+        close.clicked.connect(self.accept)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        self.resize(760, 720)
+
+
+class SuggestionBanner(QFrame):
+    """One suggestion at a time, with its reason; Accept or Not now.
+
+    Signals:
+        answered(str, bool): suggestion key, accepted.
+    """
+
+    answered = Signal(str, bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("suggestion")
+        self.setAccessibleName("suggestion")
+        self.suggestion: Suggestion | None = None
+        layout = QVBoxLayout(self)
+        self.title = QLabel()
+        self.title.setObjectName("previewTitle")
+        self.reason = QLabel()
+        self.reason.setWordWrap(True)
+        row = QHBoxLayout()
+        self.accept = QPushButton("Yes, move on")
+        self.accept.setAccessibleName("accept suggestion")
+        self.decline = QPushButton("Not now")
+        self.decline.setAccessibleName("decline suggestion")
+        row.addStretch(1)
+        row.addWidget(self.decline)
+        row.addWidget(self.accept)
+        layout.addWidget(self.title)
+        layout.addWidget(self.reason)
+        layout.addLayout(row)
+        self.accept.clicked.connect(lambda: self._answer(True))
+        self.decline.clicked.connect(lambda: self._answer(False))
+        self.setVisible(False)
+
+    def show_suggestion(self, suggestion: Suggestion | None) -> None:
+        self.suggestion = suggestion
+        self.setVisible(suggestion is not None)
+        if suggestion is not None:
+            self.title.setText(suggestion.title)
+            self.reason.setText(
+                suggestion.reason + " It is your choice; nothing changes unless you say yes."
+            )
+
+    def _answer(self, accepted: bool) -> None:
+        if self.suggestion is not None:
+            key = self.suggestion.key
+            self.show_suggestion(None)
+            self.answered.emit(key, accepted)
+
+
+def safety_shortcut(parent: QWidget, slot: object) -> QShortcut:
+    """F1 anywhere in *parent*'s window opens the safety advice."""
+    shortcut = QShortcut(QKeySequence(Qt.Key.Key_F1), parent)
+    shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+    shortcut.activated.connect(slot)  # type: ignore[arg-type]
+    return shortcut
