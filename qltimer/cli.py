@@ -148,6 +148,24 @@ def _open_history_or_say(recover: bool) -> History | None:
     return hist
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    if not 1 <= args.weeks <= 520:
+        print("qltimer: --weeks must be from 1 to 520", file=sys.stderr)
+        return 1
+    hist = _open_history_or_say(recover=False)
+    if hist is None:
+        return 1
+    from qltimer.gui.report import make_report_cli  # Qt draws the charts into the PDF
+
+    try:
+        path = make_report_cli(Path(args.output), args.weeks, opener=lambda: hist)
+    except OSError as err:
+        print(f"qltimer: can't write {args.output}: {err}", file=sys.stderr)
+        return 1
+    print(f"report written to {path}")
+    return 0
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     if args.import_file is not None:
         try:
@@ -204,6 +222,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="open the app straight into a session's run screen")
     p.add_argument("session", metavar="SESSION", help="a session id or a .toml file")
     p.set_defaults(func=cmd_run)
+    p = sub.add_parser("report", help="make a PDF of your progress for a physio or coach")
+    p.add_argument("--output", "-o", metavar="FILE.pdf", required=True)
+    p.add_argument("--weeks", type=int, default=12, help="how many weeks back (default 12)")
+    p.set_defaults(func=cmd_report)
     p = sub.add_parser("history", help="export your history, or import an export")
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--csv", action="store_true", help="one row per step, as CSV")

@@ -45,6 +45,7 @@ xvfb
 xauth
 xdotool
 dbus-daemon|dbus
+poppler-utils
 "
 fi
 

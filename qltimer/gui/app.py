@@ -243,6 +243,7 @@ class MainWindow(QMainWindow):
         show.triggered.connect(self.on_show_history)
         menu.addAction(show)
         for text, name in (
+            ("Make a &report (PDF)...", "on_report"),
             ("Export as &CSV...", "on_export_csv"),
             ("Export as &JSON...", "on_export_json"),
             ("&Import a JSON export...", "on_import"),

@@ -41,6 +41,7 @@ from qltimer.cli import format_duration
 from qltimer.coach import PAIN_RISE, side_lag
 from qltimer.gui.charts import DaysCalendar, balance_chart, hold_chart, pain_chart, weekly_chart
 from qltimer.gui.dialogs import Ask
+from qltimer.gui.report import write_report
 from qltimer.gui.summary import SummaryView
 from qltimer.history import (
     History,
@@ -271,6 +272,7 @@ class HistoryWindow(QMainWindow):
             ("Export as &CSV...", self.on_export_csv, None),
             ("Export as &JSON...", self.on_export_json, QKeySequence("Ctrl+E")),
             ("&Import a JSON export...", self.on_import, QKeySequence("Ctrl+I")),
+            ("Make a &report (PDF)...", self.on_report, QKeySequence("Ctrl+R")),
         ):
             action = QAction(text, self)
             if keys is not None:
@@ -523,6 +525,19 @@ class HistoryWindow(QMainWindow):
             Ask.error(self, "Export failed", f"Could not write {path}: {err.strerror}")
             return
         Ask.info(self, "History exported", f"Saved to {path}")
+
+    @Slot()
+    def on_report(self) -> None:
+        """One click: a PDF of the last 12 weeks for a physiotherapist or coach."""
+        path = Ask.save_path(self, "Save the report", "qltimer-report.pdf", "PDF files (*.pdf)")
+        if path is None:
+            return
+        try:
+            write_report(self.history, self.catalog, path, today=self.today)
+        except OSError as err:
+            Ask.error(self, "Report failed", f"Could not write {path}: {err}")
+            return
+        Ask.info(self, "Report saved", f"Saved to {path}")
 
     @Slot()
     def on_export_csv(self) -> None:
