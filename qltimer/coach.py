@@ -208,7 +208,7 @@ def current_stage(
     if from_choice >= from_history and from_choice >= 0:
         key, when = max(accepted, key=lambda a: order.index(a[0]))
         return Stage(
-            key, STAGE_NAME[key], f"you chose to move on on {when.strftime('%d %b %Y').lstrip('0')}"
+            key, STAGE_NAME[key], f"you chose to move on ({when.strftime('%d %b %Y').lstrip('0')})"
         )
     if from_history >= 0:
         key = order[from_history]
@@ -330,7 +330,7 @@ def side_lag(points: Sequence[HoldPoint], recent: int = 5) -> Lag | None:
 
 REFERENCES: tuple[tuple[str, str, float, float, str], ...] = (
     # source, people, right s, left s, note
-    ("J Sport Rehabil 2003;12(3):199", "28 healthy young women", 68, 70, "± 23 s"),
+    ("J Sport Rehabil 2003;12(3):199", "28 healthy young women", 68, 70, "± 23"),
     (
         "Evans et al. 2007, as quoted in a practitioner summary",
         "state-level athletes",
@@ -353,10 +353,10 @@ def balance_verdict(left: float, right: float) -> str:
     where = (
         "within 0.05 of 1.00, the range usually taken as balanced"
         if in_band(ratio)
-        else "more than 0.05 from 1.00: the imbalance commonly quoted from McGill's work as worth "
-        "training"
+        else "more than 0.05 from 1.00, which McGill's work is commonly quoted as calling an "
+        "imbalance worth training"
     )
-    return f"right/left {ratio:.2f}: {where}"
+    return f"right/left {ratio:.2f}, {where}"
 
 
 # -- a gentler day ------------------------------------------------------------------------------

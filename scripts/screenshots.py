@@ -8,10 +8,11 @@ Uses a throwaway data folder with a generated history (bench/gen_history.py), ne
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,10 +27,13 @@ from qltimer.audio import SilentPlayer  # noqa: E402
 from qltimer.catalog import load_catalog  # noqa: E402
 from qltimer.engine import PhaseKind, Snapshot  # noqa: E402
 from qltimer.gui.app import MainWindow, make_app  # noqa: E402
+from qltimer.gui.coaching import SafetyDialog  # noqa: E402
 from qltimer.gui.history_window import HistoryWindow  # noqa: E402
+from qltimer.gui.report import write_report  # noqa: E402
 from qltimer.gui.run_view import RunView  # noqa: E402
 from qltimer.gui.summary import SummaryView  # noqa: E402
 from qltimer.history import open_history  # noqa: E402
+from qltimer.settings import Settings  # noqa: E402
 from tests.helpers import FakeClock, simulate_run  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -172,8 +176,59 @@ def shots() -> dict[str, Callable[[QApplication], None]]:
             ctrl.end_early()
             window.close()
 
+    def coaching(app: QApplication) -> None:
+        """A fresh history where level 2 is about to be suggested, and an endurance test."""
+        folder = Path(tempfile.mkdtemp(prefix="qltimer-coach-"))
+        hist, _ = open_history(folder / "history.sqlite3")
+        catalog = load_catalog()
+        start = datetime(2026, 11, 9, 7, 30, tzinfo=UTC)
+        for day in (0, 2, 4, 7, 9):
+            simulate_run(hist, catalog.sessions["ql-level-1"], start + timedelta(days=day))
+        test = simulate_run(
+            hist,
+            catalog.sessions["side-plank-test"],
+            start + timedelta(days=10, hours=2),
+            holds={"left": 74, "right": 63},
+        )
+        window = MainWindow(catalog, hist, settings=Settings(safety_acknowledged=True), today=TODAY)
+        window.resize(1280, 800)
+        window.show()
+        save(window, "home-suggestion", app)
+        window.show_program()
+        assert window.program is not None
+        save(window.program, "program", app)
+        window.program.close()
+        window.home.suggestion.accept.click()
+        window.show_program()
+        save(window.program, "program-after-accepting", app)
+        window.program.close()
+        assert window.summary is not None
+        window.summary.show_session(test)
+        window.stack.setCurrentWidget(window.summary)
+        save(window, "summary-endurance-test", app)
+        window.home.list.setCurrentRow(2)
+        window.on_start_requested("ql-level-1")
+        window.before.pain.set_value(3)
+        window.before.flare.setChecked(True)
+        save(window, "before-session-flare-day", app)
+        window.close()
+        safety = SafetyDialog(first_time=True)
+        safety.show()
+        save(safety, "safety", app)
+        safety.close()
+        report = OUT / "report.pdf"
+        big, _ = open_history()
+        if not big.sessions():
+            generate(big, 1.0, seed=3, end=TODAY)
+        write_report(big, catalog, report, today=TODAY)
+        subprocess.run(
+            ["pdftoppm", "-r", "80", "-png", str(report), str(OUT / "report-page")], check=True
+        )
+        report.unlink()
+        print("docs/screenshots/report-page-1.png, -2.png")
+
     # History first, so the home screen shows when sessions were last done.
-    return {"history": history, "summary": summary, "home": home, "run": run}
+    return {"history": history, "summary": summary, "home": home, "run": run, "coaching": coaching}
 
 
 def main() -> None:

@@ -282,7 +282,7 @@ class SummaryView(QWidget):
         )
         rows = "".join(
             f"<tr><td style='padding:2px 10px'>{people}</td><td style='padding:2px 10px'>"
-            f"{r:.0f} s</td><td style='padding:2px 10px'>{lft:.0f} s {note}</td>"
+            f"{r:.0f} s {note}</td><td style='padding:2px 10px'>{lft:.0f} s {note}</td>"
             f"<td style='padding:2px 10px'><i>{source}</i></td></tr>"
             for source, people, r, lft, note in REFERENCES
         )
