@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from qltimer.engine import Event, Run, SessionEnded, StepResult, expand
-from qltimer.history import History, Recorder, StepRecord
+from qltimer.history import History, Recorder, SessionRecord, StepRecord
 from qltimer.script import Session, Step, StepKind, parse_session
 
 
@@ -55,6 +55,28 @@ def step_record(
     )
     values.update(fields)
     return StepRecord(**values)
+
+
+def session_record(session_id: str, started: datetime, **fields: Any) -> SessionRecord:
+    """A finished 9-minute session in UTC with no scores; *fields* override."""
+    values: dict[str, Any] = dict(
+        uuid=f"{session_id}-{started.isoformat()}",
+        session_id=session_id,
+        title=session_id,
+        script_sha256="",
+        started_at=started,
+        ended_at=started + timedelta(minutes=9),
+        status="completed",
+        planned_seconds=540.0,
+        utc_offset_min=0,
+        pain_before=None,
+        pain_after=None,
+        effort=None,
+        note="",
+        variant="normal",
+    )
+    values.update(fields)
+    return SessionRecord(**values)
 
 
 def session_from(text: str, name: str = "test.toml") -> Session:

@@ -12,7 +12,7 @@ from qltimer.engine import expand
 from qltimer.history import SessionRecord, StepRecord
 from qltimer.progress import HoldPoint
 from qltimer.script import Frequency, Per, StepKind
-from tests.helpers import step_record
+from tests.helpers import session_record, step_record
 
 T0 = datetime(2026, 10, 5, 7, 30, tzinfo=UTC)  # a Monday
 
@@ -27,21 +27,14 @@ def rec(
     variant: str = "normal",
     offset: int = 0,
 ) -> SessionRecord:
-    return SessionRecord(
-        uuid=f"{sid}-{start.isoformat()}",
-        session_id=sid,
-        title=sid,
-        script_sha256="",
-        started_at=start,
-        ended_at=start + timedelta(minutes=9),
-        status=status,
-        planned_seconds=540.0,
-        utc_offset_min=offset,
+    return session_record(
+        sid,
+        start,
         pain_before=before,
         pain_after=after,
-        effort=None,
-        note="",
+        status=status,
         variant=variant,
+        utc_offset_min=offset,
     )
 
 

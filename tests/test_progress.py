@@ -18,29 +18,14 @@ from qltimer.progress import (
     summarize,
     weekly_counts,
 )
-from tests.helpers import step_record
+from tests.helpers import session_record, step_record
 
 T0 = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)  # a Monday, late evening in UTC
 
 
 def rec(start: datetime, status: str = "completed", offset: int = 0, **kw: object) -> SessionRecord:
-    fields: dict[str, object] = dict(
-        uuid=str(start),
-        session_id="ql-level-1",
-        title="QL 1",
-        script_sha256="",
-        started_at=start,
-        ended_at=start + timedelta(minutes=9),
-        status=status,
-        planned_seconds=540.0,
-        utc_offset_min=offset,
-        pain_before=None,
-        pain_after=None,
-        effort=None,
-        note="",
-    )
-    fields.update(kw)
-    return SessionRecord(**fields)  # type: ignore[arg-type]
+    fields: dict[str, object] = {"uuid": str(start), "title": "QL 1", **kw}
+    return session_record("ql-level-1", start, status=status, utc_offset_min=offset, **fields)
 
 
 def st(i: int, side: str | None, actual: float, kind: str = "hold", **kw: object) -> StepRecord:
