@@ -366,3 +366,19 @@ def test_volume_and_mute_are_remembered(
 
     saved = Settings.load()
     assert (saved.volume, saved.muted) == (40, True)
+
+
+def test_every_cue_flashes_the_screen_and_shows_its_words(
+    setup: tuple[MainWindow, FakeClock, SilentPlayer], qtbot: QtBot
+) -> None:
+    window, clock, player = setup
+    view = start(window)
+    until(view, clock, at_work("Side plank", Side.LEFT))
+    view.on_flash_over()
+    view.on_words_over()
+    heard = len(player.asked)
+    with qtbot.waitSignal(view.controller.cue_fired) as fired:
+        until(view, clock, lambda s: s.elapsed >= 2.5)  # the halfway cue
+    assert fired.args[0].cue.text == "Halfway" and player.asked[heard:] == ["halfway"]
+    assert view.flashing and view.cue_text.text() == "Halfway"
+    qtbot.waitUntil(lambda: not view.flashing)  # the frame goes after a moment
