@@ -47,6 +47,11 @@ def format_dose(seconds: float) -> str:
     return f"{minutes} min {rest} s" if rest else f"{minutes} min"
 
 
+def format_seconds(seconds: float) -> str:
+    """A measured time as recorded: ``40 s``, ``40.5 s``."""
+    return f"{seconds:.1f} s" if seconds % 1 else f"{seconds:.0f} s"
+
+
 def _clock(seconds: float) -> str:
     s = round(seconds)
     return f"{s // 60:d}:{s % 60:02d}"

@@ -240,11 +240,6 @@ def days_done(sessions: Iterable[SessionRecord], ids: Iterable[str]) -> list[dat
     )
 
 
-def week_count(days: Sequence[date], today: date) -> int:
-    monday = week_start(today)
-    return sum(1 for d in days if monday <= d <= today)
-
-
 def streak(frequency: Frequency, days: Sequence[date], today: date) -> int:
     """Weeks in a row on plan (weekly plans; this week counts once met), or days in a row
     (daily plans; today counts once done, and a streak still ending yesterday is kept)."""

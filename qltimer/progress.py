@@ -281,6 +281,12 @@ def hold_gaps(rows: Sequence[SummaryRow]) -> dict[str, tuple[float, float]]:
 # -- what is due ---------------------------------------------------------------------------------
 
 
+def week_count(days: Sequence[date], today: date) -> int:
+    """How many of *days* fall in *today*'s week (Monday to today)."""
+    monday = week_start(today)
+    return sum(1 for d in days if monday <= d <= today)
+
+
 @dataclass(frozen=True)
 class DueStatus:
     due: bool
@@ -300,8 +306,7 @@ def due_status(
             return DueStatus(False, "done today")
         left = frequency.times - count
         return DueStatus(True, "due today" if left == 1 else f"due today: {left} more")
-    monday = week_start(today)
-    count = sum(1 for d in days if monday <= d <= today)
+    count = week_count(days, today)
     if count >= frequency.times:
         return DueStatus(False, f"done {count} of {frequency.times} this week")
     return DueStatus(True, f"due: {count} of {frequency.times} this week")

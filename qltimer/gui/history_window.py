@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from qltimer.catalog import Catalog
-from qltimer.cli import format_duration
+from qltimer.cli import format_duration, format_seconds
 from qltimer.coach import PAIN_RISE, side_lag
 from qltimer.gui.charts import DaysCalendar, balance_chart, hold_chart, pain_chart, weekly_chart
 from qltimer.gui.dialogs import Ask
@@ -79,7 +79,7 @@ def _when(record: SessionRecord) -> str:
 
 
 def _seconds(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f} s" if value % 1 else f"{value:.0f} s"
+    return "" if value is None else format_seconds(value)
 
 
 class SessionsModel(QAbstractTableModel):

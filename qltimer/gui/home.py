@@ -28,7 +28,7 @@ from qltimer.cli import format_dose, format_duration
 from qltimer.engine import expand
 from qltimer.gui.coaching import SuggestionBanner
 from qltimer.history import History, SessionRecord
-from qltimer.progress import due_status
+from qltimer.progress import due_status, week_count
 from qltimer.script import Per, Session, Sides, Step, StepKind
 
 _ROLE_ID = Qt.ItemDataRole.UserRole
@@ -349,8 +349,7 @@ class HomeView(QWidget):
             plan = weekly[0].frequency
             days = coach.days_done(records, [s.id for s in weekly])
             bits.append(
-                f"This week: {coach.week_count(days, self.today)} of {plan.times} "
-                "strengthening sessions"
+                f"This week: {week_count(days, self.today)} of {plan.times} strengthening sessions"
             )
             weeks = coach.streak(plan, days, self.today)
             if weeks:

@@ -123,7 +123,8 @@ def write_report(
     today = today or datetime.now().astimezone().date()
     first = today - timedelta(weeks=weeks) + timedelta(days=1)
     since = datetime(first.year, first.month, first.day).astimezone()
-    records = [r for r in history.sessions() if r.started_at >= since]
+    everything = history.sessions()
+    records = [r for r in everything if r.started_at >= since]
     done = [r for r in records if r.status in coach.DONE]
 
     writer = QPdfWriter(str(path))
@@ -157,7 +158,7 @@ def write_report(
     page.text(
         f"{_day(first)} to {_day(today)} ({weeks} weeks).  Sessions done: {len(done)}, of "
         f"which {sum(1 for r in done if r.variant == 'flare')} flare days.  "
-        f"Stage: {coach.current_stage(history.sessions(), history.decisions()).name}."
+        f"Stage: {coach.current_stage(everything, history.decisions()).name}."
     )
     _plan_table(page, catalog, done, first, today)
 

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qltimer.cli import format_seconds
 from qltimer.coach import REFERENCE_CAVEAT, REFERENCES, balance_verdict, pain_flag, side_lag
-from qltimer.history import History, StepRecord
+from qltimer.history import History, SessionRecord, StepRecord
 from qltimer.progress import BALANCE_BAND, SummaryRow, hold_gaps, hold_points, in_band, summarize
 
 
@@ -36,7 +37,7 @@ def _figure(value: float | None, unit: str) -> str:
     if value is None:
         return "not counted" if unit != "s" else "-"
     if unit == "s":
-        return f"{value:.1f} s" if value % 1 else f"{value:.0f} s"
+        return format_seconds(value)
     return _count(value, unit)
 
 
@@ -206,6 +207,7 @@ class SummaryView(QWidget):
         self.pain.picked.connect(lambda _v: self.effort.setFocus())
         self.pain.picked.connect(lambda _v: self._show_pain_flag())
         self._steps: list[StepRecord] = []
+        self._record: SessionRecord | None = None  # the session shown, as read once
         self.effort.picked.connect(lambda _v: self.note.setFocus())
         self.note.returnPressed.connect(self.on_save)
 
@@ -262,6 +264,7 @@ class SummaryView(QWidget):
         self.balance.setVisible(bool(lines))
         self._show_reference(record.session_id, steps)
         self._steps = steps
+        self._record = record
         self.pain.set_value(record.pain_after)
         self._show_pain_flag()
         self.effort.set_value(record.effort)
@@ -297,7 +300,7 @@ class SummaryView(QWidget):
         self.reference.setVisible(True)
 
     def _show_pain_flag(self) -> None:
-        record = self.history.session(self.uuid) if self.uuid else None
+        record = self._record
         if record is None:
             return
         after = self.pain.value()
