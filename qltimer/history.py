@@ -8,8 +8,8 @@
   migrations, each in one transaction with its version bump, after a backup copy of the file.
 - WAL journal with ``synchronous=FULL``: every commit is on disk when it returns. A session row
   is written when the session starts; each step is committed the moment it finishes
-  (:class:`Recorder`); a session still marked running at the next start is closed as
-  ``interrupted``.
+  (:class:`qltimer.recording.Recorder`, which keeps what could not be written yet); a session
+  still marked running at the next start is closed as ``interrupted``.
 - Times are stored as UTC ISO-8601 text; a step's times come from the session's wall-clock start
   plus monotonic seconds, so changing the computer's clock mid-session changes nothing.
 """
@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from qltimer import paths
-from qltimer.engine import StepResult
 
 FILE_NAME = "history.sqlite3"
 APP_ID = 0x514C5449  # "QLTI": marks the file as ours (PRAGMA application_id)
@@ -293,11 +292,14 @@ def open_history(
     *,
     now: Callable[[], datetime] | None = None,
     recover: bool = True,
+    busy_timeout: float = 5.0,
 ) -> tuple[History, OpenReport]:
     """Open (or create) the history at *path*; see the module docstring for what that covers.
 
     ``recover=False`` leaves sessions marked running alone: for a look at the history (an export)
-    while the app may be in the middle of one.
+    while the app may be in the middle of one. *busy_timeout* is how long a write waits for
+    another program's write to finish before it fails with "database is locked"; the app keeps
+    it short so a countdown never stalls (its Recorder tries again later).
     """
     path = path if path is not None else default_path()
     clock = now or (lambda: datetime.now(UTC))
@@ -320,10 +322,16 @@ def open_history(
     if 0 < version < SCHEMA_VERSION:
         backup = path.with_name(f"{path.name}.v{version}-backup-{_stamp(clock())}")
         _copy_database(path, backup)
-    conn = _connect(path)
-    _migrate(conn, version)
+    try:
+        conn = _connect(path, busy_timeout)
+        _migrate(conn, version)
+    except sqlite3.Error as err:
+        raise HistoryError(f"can't open your history ({path}): {err}") from None
     history = History(conn, path, clock)
-    interrupted = history.close_running() if recover else 0
+    interrupted = 0
+    if recover:
+        with contextlib.suppress(sqlite3.Error):  # busy or read-only: done at the next start
+            interrupted = history.close_running()
     return history, OpenReport(
         moved_aside=moved,
         backup=backup,
@@ -332,8 +340,8 @@ def open_history(
     )
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
+def _connect(path: Path, busy_timeout: float = 5.0) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
@@ -418,9 +426,10 @@ class History:
         pain_before: int | None = None,
         utc_offset_min: int | None = None,
         variant: str = "normal",
+        key: str | None = None,
     ) -> str:
-        """Write the session row (status running) and return its new UUID."""
-        key = str(uuid.uuid4())
+        """Write the session row (status running) and return its UUID (*key*, or a new one)."""
+        key = key or str(uuid.uuid4())
         if utc_offset_min is None:
             offset = started_at.astimezone().utcoffset() or timedelta(0)
             utc_offset_min = int(offset.total_seconds() // 60)
@@ -613,11 +622,15 @@ class History:
                 row["stopped_early"] = bool(row["stopped_early"])
             yield row
 
-    def import_rows(self, rows: Iterable[dict[str, Any]]) -> tuple[int, int]:
+    def import_rows(
+        self, rows: Iterable[dict[str, Any]], *, finish: bool = False
+    ) -> tuple[int, int]:
         """Merge exported rows by session UUID; return (sessions added, steps added).
 
         A session already here is kept as it is (importing twice adds nothing); a step is added
-        only if its session has no step at that place yet. All or nothing.
+        only if its session has no step at that place yet. All or nothing. With *finish* (a
+        rescue file of a run that was partly saved), a session here that is still running or was
+        closed as interrupted takes the imported end and status.
         """
         added_sessions = added_steps = 0
         with self._tx() as c:
@@ -632,6 +645,12 @@ class History:
                     tuple(row[k] for k in SESSION_FIELDS),
                 )
                 added_sessions += cur.rowcount
+                if finish and not cur.rowcount and row["ended_at"] is not None:
+                    c.execute(
+                        "UPDATE sessions SET status = ?, ended_at = ? WHERE uuid = ? "
+                        "AND status IN ('running', 'interrupted')",
+                        (row["status"], row["ended_at"], row["uuid"]),
+                    )
                 if row.get("phase_index") is None:
                     continue
                 cur = c.execute(
@@ -682,69 +701,3 @@ def import_json(history: History, text: str) -> tuple[int, int]:
         return history.import_rows(rows)
     except sqlite3.IntegrityError as err:
         raise HistoryError(f"the export has a value this history can't take: {err}") from None
-
-
-# -- recording a run ----------------------------------------------------------------------------
-
-
-class Recorder:
-    """Writes one run into the history as it happens.
-
-    Wall-clock times come from the session's start plus monotonic seconds, so a change of the
-    computer's clock during the session moves nothing.
-    """
-
-    def __init__(
-        self,
-        history: History,
-        *,
-        session_id: str,
-        title: str,
-        script_sha256: str,
-        planned_seconds: float,
-        started_wall: datetime,
-        started_mono: float,
-        pain_before: int | None = None,
-        variant: str = "normal",
-    ) -> None:
-        self.history = history
-        self.wall0 = started_wall
-        self.mono0 = started_mono
-        self.uuid = history.start_session(
-            session_id,
-            title,
-            script_sha256,
-            started_wall,
-            planned_seconds=planned_seconds,
-            pain_before=pain_before,
-            variant=variant,
-        )
-
-    def wall(self, mono: float) -> datetime:
-        return self.wall0 + timedelta(seconds=mono - self.mono0)
-
-    def step_finished(self, result: StepResult) -> None:
-        self.history.record_step(
-            self.uuid,
-            StepRecord(
-                phase_index=result.phase_index,
-                step_index=result.step_index,
-                exercise=result.name,
-                kind=result.kind.value,
-                side=result.side.value if result.side else None,
-                set_number=result.set_number,
-                target_seconds=result.target_seconds,
-                actual_seconds=round(result.actual_seconds, 3),
-                target_count=result.target_count,
-                actual_count=result.actual_count,
-                load_kg=result.load_kg,
-                skipped=result.skipped,
-                stopped_early=result.stopped_early,
-                reason=result.reason,
-                started_at=self.wall(result.started_at),
-                ended_at=self.wall(result.ended_at),
-            ),
-        )
-
-    def session_ended(self, status: str, ended_mono: float) -> None:
-        self.history.finish_session(self.uuid, status, self.wall(ended_mono))

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from qltimer.engine import Event, Run, SessionEnded, StepResult, expand
-from qltimer.history import History, Recorder, SessionRecord, StepRecord
+from qltimer.history import History, SessionRecord, StepRecord
+from qltimer.recording import Recorder
 from qltimer.script import Session, Step, StepKind, parse_session
 
 

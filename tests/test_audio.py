@@ -10,17 +10,8 @@ from pathlib import Path
 
 from qltimer.audio import SilentPlayer, load_sounds
 from qltimer.script import CUE_SOUNDS
+from tests.apprun import CAPTURE_RC, NO_DEVICE_RC
 from tests.conftest import REPO
-
-CAPTURE_RC = """\
-pcm.!default {{
-    type file
-    slave.pcm "null"
-    file "|cat >> {capture}"
-    format "raw"
-}}
-"""
-NO_DEVICE_RC = "pcm.!default { type hw; card 97 }\n"
 
 
 def run_with_alsa(home: Path, code: str) -> subprocess.CompletedProcess[str]:

@@ -154,3 +154,10 @@ def test_history_export_leaves_a_running_session_alone() -> None:
     assert qltimer("history", "--json").returncode == 0
     record = hist.session(key)
     assert record is not None and record.status == "running"
+
+
+@pytest.mark.parametrize("key", ["nope", "missing.toml"])
+def test_run_with_an_unknown_session_says_so(key: str, tmp_path: Path) -> None:
+    done = qltimer("run", key, cwd=tmp_path)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and done.stderr.strip()

@@ -17,13 +17,13 @@ from qltimer.history import (
     History,
     HistoryError,
     HistoryTooNewError,
-    Recorder,
     StepRecord,
     export_csv,
     export_json,
     import_json,
     open_history,
 )
+from qltimer.recording import Recorder
 from tests.helpers import FakeClock, session_from, step_record
 
 T0 = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)
@@ -267,7 +267,7 @@ def test_a_failing_migration_rolls_back_whole(tmp_path: Path, monkeypatch) -> No
     path = tmp_path / "h.sqlite3"
     monkeypatch.setattr(h, "MIGRATIONS", (*MIGRATIONS, "CREATE TABLE extra (x);\nBROKEN SQL;"))
     monkeypatch.setattr(h, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(HistoryError, match="syntax error"):
         open_history(path)
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

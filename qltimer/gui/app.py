@@ -19,12 +19,17 @@ from qltimer import __version__, paths
 from qltimer.audio import CuePlayer, SilentPlayer, make_player
 from qltimer.catalog import Catalog, load_catalog
 from qltimer.coach import flare_variant
+from qltimer.engine import Phase, PhaseKind
 from qltimer.gui.coaching import BeforeSession, ProgramView, SafetyDialog, safety_shortcut
+from qltimer.gui.dialogs import Ask
 from qltimer.gui.history_window import HistoryWindow
 from qltimer.gui.home import HomeView
 from qltimer.gui.run_view import RunController, RunView
+from qltimer.gui.saving import SaveKeeper
 from qltimer.gui.summary import SummaryView
 from qltimer.history import History, HistoryError, OpenReport, open_history
+from qltimer.instance import InstanceLock
+from qltimer.recording import RescueReport, import_rescued
 from qltimer.script import Session
 from qltimer.settings import Settings
 
@@ -79,11 +84,13 @@ class MainWindow(QMainWindow):
         self.clock = clock
         self.history_window: HistoryWindow | None = None
         self.run_view: RunView | None = None
+        self.keeper = SaveKeeper(self)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.home = HomeView(catalog, history=history, today=today)
         if notices:
             self.home.add_notices(notices)
+        self.keeper.changed.connect(lambda text: self.home.set_notice("save", text))
         self.home.start_requested.connect(self.on_start_requested)
         self.home.suggestion.answered.connect(self.on_suggestion_answered)
         self.home.program_button.clicked.connect(self.show_program)
@@ -118,6 +125,7 @@ class MainWindow(QMainWindow):
             clock=self.clock,
             pain_before=pain_before,
             variant="flare" if flare else "normal",
+            keeper=self.keeper,
         )
         view = RunView(controller)
         view.set_high_contrast(self.settings.high_contrast)
@@ -125,10 +133,30 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(view)
         view.setFocus()
         controller.finished.connect(self.on_run_finished)
+        controller.phase_changed.connect(self.on_phase_changed)
         view.buttons["mute"].clicked.connect(self.remember)
         self.run_view = view
         controller.start()
         return view
+
+    def start_when_ready(self, session: Session) -> None:
+        """Start *session* now, or once the first-run safety advice has been read."""
+        if self.safety is not None and self.safety.isVisible():
+            self.safety.finished.connect(lambda _result: self.start_session(session))
+        else:
+            self.start_session(session)
+
+    @Slot(object)
+    def on_phase_changed(self, phase: Phase) -> None:
+        """The window title says where the session is (task bars and window lists show it)."""
+        if phase.kind is PhaseKind.WORK:
+            side = f" - {phase.side.value} side" if phase.side is not None else ""
+            what = f"{phase.step.name}{side}"
+        elif phase.kind is PhaseKind.GET_READY:
+            what = f"Get ready: {phase.step.name}"
+        else:
+            what = "Switch sides" if phase.kind is PhaseKind.SWITCH else "Rest"
+        self.setWindowTitle(f"{what} - qltimer")
 
     @Slot(str)
     def on_start_requested(self, session_id: str) -> None:
@@ -193,9 +221,12 @@ class MainWindow(QMainWindow):
     def on_run_finished(self, uuid: str, status: str) -> None:
         view = self.run_view
         self.run_view = None
+        self.setWindowTitle("qltimer")
         self.remember()
-        if uuid and self.summary is not None:
+        saved = not any(r.uuid == uuid for r in self.keeper.waiting)
+        if uuid and saved and self.summary is not None:
             self.summary.show_session(uuid)
+            self.setWindowTitle("Session summary - qltimer")
             self.stack.setCurrentWidget(self.summary)
         else:
             self.stack.setCurrentWidget(self.home)
@@ -206,6 +237,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def on_summary_closed(self, _uuid: str) -> None:
+        self.setWindowTitle("qltimer")
         self.home.refresh(datetime.now().astimezone().date())
         self.stack.setCurrentWidget(self.home)
         self.home.start.setFocus()
@@ -234,6 +266,19 @@ class MainWindow(QMainWindow):
         """Closing mid-session ends it early, keeping what was done."""
         if self.run_view is not None and not self.run_view.controller.run.finished:
             self.run_view.controller.end_early()
+        if self.keeper.unsaved:
+            self.keeper.retry()
+        if self.keeper.unsaved and not self.keeper.copies_safe:
+            keep_open = Ask.confirm(
+                self,
+                "Results not saved",
+                f"{self.keeper.text}\n\nIf you close qltimer now, those results are lost.",
+                "Keep qltimer open",
+                "Close and lose them",
+            )
+            if keep_open:
+                event.ignore()
+                return
         super().closeEvent(event)
 
     def _build_menu(self) -> None:
@@ -315,10 +360,15 @@ def history_notices(report: OpenReport) -> list[str]:
         )
     if report.interrupted:
         notes.append(
-            f"{report.interrupted} session(s) did not finish last time and are shown as "
-            "interrupted; the steps you finished in them are kept."
+            f"{_count(report.interrupted, 'session')} did not finish last time and "
+            f"{'is' if report.interrupted == 1 else 'are'} shown as interrupted; the steps you "
+            "finished are kept."
         )
     return notes
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
@@ -356,20 +406,51 @@ def run_app(start: Session | None = None) -> int:
     """The app; with *start*, straight into that session's run screen."""
     app = make_app()
     sys.excepthook = _excepthook
+    lock = InstanceLock()
+    if not lock.acquire():
+        text = already_running(lock.holder)
+        print(f"qltimer: {text}", file=sys.stderr)
+        Ask.info(None, "qltimer is already open", text)
+        return 1
     history: History | None = None
     notices: list[str] = []
     try:
-        history, report = open_history()
+        # A short wait for another program's write: the Recorder tries again, the clock never waits.
+        history, report = open_history(recover=lock.held, busy_timeout=0.25)
         notices = history_notices(report)
+        notices += rescue_notices(import_rescued(history))
     except (HistoryError, OSError) as err:
-        notices = [f"{err} Sessions still run, but they can't be saved until this is sorted out."]
+        notices = [
+            f"{err} Sessions still run; their results are kept in a file and added to your "
+            "history once it can be opened again."
+        ]
     settings = Settings.load()
     player = make_player(settings.volume / 100, settings.muted)
     window = MainWindow(load_catalog(), history, notices=notices, player=player, settings=settings)
     window.show()
     if start is not None:
-        window.start_session(start)
+        window.start_when_ready(start)
     try:
         return app.exec()
     finally:
         player.close()
+        lock.release()
+
+
+def already_running(pid: int | None) -> str:
+    who = f" (process {pid})" if pid else ""
+    return (
+        f"qltimer is already open{who}. Only one can run at a time, so that two sessions never "
+        "write over each other: switch to the open qltimer window, or close it and start again."
+    )
+
+
+def rescue_notices(report: RescueReport) -> list[str]:
+    notes = []
+    if report.files:
+        notes.append(
+            f"{_count(len(report.files), 'session')} that could not be saved last time "
+            f"{'was' if len(report.files) == 1 else 'were'} added to your history now."
+        )
+    notes += [f"A saved copy of a session could not be added: {p}" for p in report.problems]
+    return notes

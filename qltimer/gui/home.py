@@ -232,6 +232,7 @@ class HomeView(QWidget):
         self.today = today or datetime.now().astimezone().date()
         self.status: dict[str, str] = {}  # session id -> "last done ... · due ..."
         self.extra_notices: list[str] = []
+        self.keyed_notices: dict[str, str] = {}
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 20, 24, 20)
         top = QHBoxLayout()
@@ -384,8 +385,16 @@ class HomeView(QWidget):
         self.extra_notices += notices
         self._show_problems()
 
+    def set_notice(self, key: str, text: str) -> None:
+        """Show (or with "" clear) a notice that changes, such as unsaved results."""
+        if text:
+            self.keyed_notices[key] = text
+        else:
+            self.keyed_notices.pop(key, None)
+        self._show_problems()
+
     def _show_problems(self) -> None:
-        lines = [*self.extra_notices, *self.catalog.notices]
+        lines = [*self.keyed_notices.values(), *self.extra_notices, *self.catalog.notices]
         if self.catalog.problems:
             lines.append("Some of your session files could not be used:")
             lines += [f"  {p}" for p in self.catalog.problems[:5]]

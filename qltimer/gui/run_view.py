@@ -10,7 +10,6 @@ largest thing on screen, the side as a big word, the phase as colour + word + sh
 from __future__ import annotations
 
 import math
-import sqlite3
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -58,7 +57,9 @@ from qltimer.engine import (
 )
 from qltimer.gui.dialogs import Ask
 from qltimer.gui.inhibit import ScreenInhibitor
-from qltimer.history import History, Recorder
+from qltimer.gui.saving import SaveKeeper
+from qltimer.history import History
+from qltimer.recording import Recorder
 from qltimer.script import Session, Side, StepKind
 from qltimer.sleepwatch import SleepWatch
 
@@ -127,9 +128,14 @@ class RunController(QObject):
         inhibitor: ScreenInhibitor | None = None,
         pain_before: int | None = None,
         variant: str = "normal",
+        keeper: SaveKeeper | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        # With a keeper the run is recorded even without a history (it goes to a rescue file).
+        self.record = history is not None or keeper is not None
+        self.keeper = keeper if keeper is not None else SaveKeeper(self)
+        self.keeper.changed.connect(self.on_save_notice)
         self.session = session
         self.variant = variant
         self.plan = expand(session)
@@ -154,21 +160,19 @@ class RunController(QObject):
 
     # -- driving -------------------------------------------------------------------------------
     def start(self) -> None:
-        if self.history is not None:
-            try:
-                self.recorder = Recorder(
-                    self.history,
-                    session_id=self.session.id,
-                    title=self.session.title,
-                    script_sha256=self.session.sha256,
-                    planned_seconds=self.plan.total_estimate,
-                    started_wall=datetime.now(UTC),
-                    started_mono=self.clock(),
-                    pain_before=self.pain_before,
-                    variant=self.variant,
-                )
-            except (sqlite3.Error, OSError) as err:
-                self._notice("save", f"This session can't be saved ({err}); it runs anyway.")
+        if self.record:
+            self.recorder = Recorder(
+                self.history,
+                session_id=self.session.id,
+                title=self.session.title,
+                script_sha256=self.session.sha256,
+                planned_seconds=self.plan.total_estimate,
+                started_wall=datetime.now(UTC),
+                started_mono=self.clock(),
+                pain_before=self.pain_before,
+                variant=self.variant,
+            )
+            self.keeper.watch(self.recorder)
         self.inhibitor.inhibit()
         self.sleepwatch.reset()
         self._handle(self.run.start())
@@ -226,9 +230,9 @@ class RunController(QObject):
             elif isinstance(event, PhaseStarted):
                 self.phase_changed.emit(event.phase)
             elif isinstance(event, StepResult):
-                self._save(
-                    lambda r=event: self.recorder.step_finished(r) if self.recorder else None
-                )
+                if self.recorder is not None:
+                    self.recorder.step_finished(event)
+                    self.keeper.watch(self.recorder)
             elif isinstance(event, Paused):
                 self.inhibitor.release()
             elif isinstance(event, Resumed):
@@ -237,11 +241,9 @@ class RunController(QObject):
                 self._notice("sleep", "")
             elif isinstance(event, SessionEnded):
                 self.inhibitor.release()
-                self._save(
-                    lambda e=event: (
-                        self.recorder.session_ended(e.status.value, e.at) if self.recorder else None
-                    )
-                )
+                if self.recorder is not None:
+                    self.recorder.session_ended(event.status.value, event.at)
+                    self.keeper.watch(self.recorder)
                 self.ticked.emit(self.run.snapshot())
                 self.finished.emit(self.recorder.uuid if self.recorder else "", event.status.value)
                 return
@@ -250,11 +252,9 @@ class RunController(QObject):
         self.ticked.emit(self.run.snapshot())
         self._schedule()
 
-    def _save(self, write: Callable[[], object]) -> None:
-        try:
-            write()
-        except (sqlite3.Error, OSError) as err:
-            self._notice("save", f"Could not save to your history ({err}). The session goes on.")
+    @Slot(str)
+    def on_save_notice(self, text: str) -> None:
+        self._notice("save", text)
 
     def _notice(self, key: str, text: str) -> None:
         if self.notices.get(key, "") == text:
