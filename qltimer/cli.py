@@ -24,6 +24,7 @@ from qltimer.history import (
     import_json,
     open_history,
 )
+from qltimer.instance import InstanceLock
 from qltimer.script import ScriptError, Session, load_session
 
 
@@ -139,11 +140,18 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _open_history_or_say(recover: bool) -> History | None:
+    """The history, or None after saying why. *recover* closes sessions left running, but
+    only when no qltimer app is running (one may be in the middle of a session)."""
+    lock = InstanceLock()
     try:
+        if recover:
+            recover = lock.acquire() and lock.held
         hist, report = open_history(recover=recover)
     except HistoryError as err:
         print(f"qltimer: {err}", file=sys.stderr)
         return None
+    finally:
+        lock.release()
     if report.moved_aside:
         print(
             f"note: your history file was damaged; it was moved to {report.moved_aside} and a "

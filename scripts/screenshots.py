@@ -8,6 +8,7 @@ Uses a throwaway data folder with a generated history (bench/gen_history.py), ne
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -227,8 +228,41 @@ def shots() -> dict[str, Callable[[QApplication], None]]:
         report.unlink()
         print("docs/screenshots/report-page-1.png, -2.png")
 
+    def faults(app: QApplication) -> None:
+        """The run screen and home while another program holds the history locked."""
+        catalog = load_catalog()
+        path = Path(os.environ["QLTIMER_DATA_DIR"]) / "locked.sqlite3"
+        hist, _ = open_history(path, busy_timeout=0.05)
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        clock = FakeClock()
+        window = MainWindow(catalog, hist, player=SilentPlayer(), clock=clock, today=TODAY)
+        window.resize(1280, 800)
+        window.show()
+        view = window.start_session(catalog.sessions["ql-level-1"])
+        while not (view.controller.run.phase and view.controller.run.phase.is_work):
+            clock.tick(0.5)
+            view.controller.tick()
+        clock.tick(12)
+        view.controller.tick()
+        view.on_flash_over()
+        view.on_words_over()
+        save(window, "fault-locked-run-1280x800", app)
+        view.controller.end_early()
+        save(window, "fault-locked-home-1280x800", app)
+        other.execute("ROLLBACK")
+        window.keeper.retry()
+        window.close()
+
     # History first, so the home screen shows when sessions were last done.
-    return {"history": history, "summary": summary, "home": home, "run": run, "coaching": coaching}
+    return {
+        "faults": faults,
+        "history": history,
+        "summary": summary,
+        "home": home,
+        "run": run,
+        "coaching": coaching,
+    }
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -382,3 +383,37 @@ def test_every_cue_flashes_the_screen_and_shows_its_words(
     assert fired.args[0].cue.text == "Halfway" and player.asked[heard:] == ["halfway"]
     assert view.flashing and view.cue_text.text() == "Halfway"
     qtbot.waitUntil(lambda: not view.flashing)  # the frame goes after a moment
+
+
+def test_a_locked_history_is_said_plainly_and_everything_is_saved_once_it_frees(
+    qtbot: QtBot, tmp_path: Path, data_dir: Path
+) -> None:
+    path = tmp_path / "locked.sqlite3"
+    history, _ = open_history(path, busy_timeout=0.05)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program writing, for longer than we wait
+    session = session_from(SHORT, "short.toml")
+    catalog = Catalog(sessions={"short": session}, builtin_ids=frozenset({"short"}))
+    clock = FakeClock()
+    window = MainWindow(catalog, history, clock=clock, settings=ACKNOWLEDGED)
+    qtbot.addWidget(window)
+    window.show()
+    view = start(window)
+    until(view, clock, at_work("Side plank", Side.RIGHT))
+    notice = view.notice.text()
+    assert not view.notice.isHidden()
+    assert "Not saved to your history yet: another program is using your history file" in notice
+    assert f"A copy is kept in {data_dir / 'unsaved'}" in notice
+    view.controller.end_early()  # Esc's effect, without the question
+    assert window.stack.currentWidget() is window.home  # no summary of an unsaved session
+    assert window.home.notice.text().startswith("Not saved to your history yet")
+    rescue = data_dir / "unsaved" / f"unsaved-{window.keeper.waiting[0].uuid}.json"
+    assert rescue.exists()
+    other.execute("ROLLBACK")
+    with qtbot.waitSignal(window.keeper.changed, timeout=10000) as changed:
+        window.keeper.timer.timeout.emit()  # the retry, without waiting its 5 s
+    assert changed.args == [""]
+    assert not rescue.exists() and "Not saved" not in window.home.notice.text()
+    saved = history.sessions()
+    assert [s.status for s in saved] == ["ended early"]
+    assert [s.side for s in history.steps(saved[0].uuid)] == ["left", "right"]
