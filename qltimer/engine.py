@@ -528,23 +528,26 @@ class Run:
             events.append(result)
         events.append(PhaseEnded(phase, at_clock, now, reason))
         if reason is EndReason.ENDED:
-            self._end_session(Status.ENDED_EARLY, now, events)
+            self._end_session(Status.ENDED_EARLY, now, events, at=at_clock)
             return
         nxt = cur.index + 1 if go_to is None else go_to
         if nxt >= len(self.plan.phases):
             complete = Cue(0.0, CueKind.COMPLETE, "Session complete", "complete")
             self._fire(None, complete, at_clock, now, events)
-            self._end_session(Status.COMPLETED, now, events)
+            self._end_session(Status.COMPLETED, now, events, at=at_clock)
             return
         self._begin(nxt, at, now, events)
 
-    def _end_session(self, status: Status, now: float, events: list[Event]) -> None:
+    def _end_session(
+        self, status: Status, now: float, events: list[Event], at: float | None = None
+    ) -> None:
+        """End the session; it ended *at* (its last phase's end, on the clock) or now."""
         self.status = status
         self._cur = None
         if self._paused_at is not None:
             self._paused_total += now - self._paused_at
             self._paused_at = None
-        events.append(SessionEnded(now, status, tuple(self.results)))
+        events.append(SessionEnded(now if at is None else at, status, tuple(self.results)))
 
     def _result(
         self, phase: Phase, cur: _Current, at: float, reason: EndReason, why: str | None

@@ -46,6 +46,7 @@ xauth
 xdotool
 dbus-daemon|dbus
 poppler-utils
+libfaketime
 "
 fi
 
