@@ -1,0 +1,33 @@
+"""Session files from hypothesis: valid ones load; broken ones get located messages, never a
+traceback; each within a second. QLTIMER_FUZZ_EXAMPLES=20000 (or bench/fuzz_sessions.py) for a
+long run; CI keeps a few hundred."""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, given, settings
+
+from tests.session_fuzz import check, mutated, render, valid_docs
+
+EXAMPLES = int(os.environ.get("QLTIMER_FUZZ_EXAMPLES", "300"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@FUZZ
+@given(valid_docs())
+def test_every_generated_valid_session_loads_and_expands(doc: dict[str, object]) -> None:
+    outcome = check(render(doc).encode("utf-8"))
+    assert outcome.valid
+    assert outcome.seconds < 1.0
+
+
+@FUZZ
+@given(mutated())
+def test_a_broken_session_file_gets_located_messages_never_a_traceback(data: bytes) -> None:
+    outcome = check(data)
+    assert outcome.seconds < 1.0, f"{outcome.seconds:.2f} s for one file"
