@@ -4,8 +4,9 @@
 
 - Cue lateness: from each cue's deadline (the engine's schedule) to the moment play() is called,
   over a session of holds, paced reps (a tick every second) and a rhythm; p50 / p99 / worst.
-  Baseline in the same run: a naive countdown that counts ticks of a 100 ms QTimer (what a simple
-  interval timer does), measured the same way against the true second marks.
+  Baseline in the same run and the same event loop, at the same time: a naive countdown that
+  counts ticks of a 100 ms QTimer (what a simple interval timer does) and "plays" a cue every
+  tenth tick, measured the same way against the true second marks.
 - CPU while counting: process CPU time during a long hold, as % of one core. Baseline: the same
   process with a bare window open and nothing running, over the same time.
 - ``--load`` keeps both cores busy with two spinning processes during the measurement.
@@ -24,9 +25,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 
+from bench.report import row
 from qltimer.audio import SilentPlayer
 from qltimer.catalog import Catalog
 from qltimer.gui.app import MainWindow, make_app
@@ -34,18 +36,18 @@ from qltimer.script import parse_session
 
 CUES = """
 title = "Bench: cues"
-get_ready = 3
-[[step]]
-kind = "hold"
-name = "Hold"
-seconds = 15
-cue = [{ at = "halfway" }, { before_end = 5 }]
+get_ready = 2
 [[step]]
 kind = "reps"
 name = "Paced reps"
 reps = 20
 cadence = 1
+[[step]]
+kind = "hold"
+name = "Hold"
+seconds = 15
 get_ready = 2
+cue = [{ at = "halfway" }, { before_end = 5 }]
 [[step]]
 kind = "timed"
 name = "Rhythm"
@@ -85,14 +87,18 @@ def run_session(app: QApplication, text: str, seconds: float) -> tuple[MainWindo
     return window, view
 
 
-def cue_lateness(app: QApplication, seconds: float) -> list[float]:
+def cue_lateness(app: QApplication, seconds: float) -> tuple[list[float], list[float]]:
+    """(engine cue lateness, naive counter lateness), both from the same stretch of time."""
+    naive: list[float] = []
+    counter = naive_counter(naive)
     window, view = run_session(app, CUES, seconds)
+    counter.stop()
     lateness = list(view.controller.latencies)  # type: ignore[attr-defined]
     window.close()
-    return lateness
+    return lateness, naive
 
 
-def naive_lateness(app: QApplication, seconds: float) -> list[float]:
+def naive_counter(out: list[float]) -> QTimer:
     """A countdown that believes every 100 ms tick: how late each 'second' it announces is."""
     label = QLabel("0")
     label.show()
@@ -100,7 +106,6 @@ def naive_lateness(app: QApplication, seconds: float) -> list[float]:
     timer.setInterval(100)  # default CoarseTimer, as most simple timers use
     start = time.monotonic()
     ticks = 0
-    out: list[float] = []
 
     def on_tick() -> None:
         nonlocal ticks
@@ -112,10 +117,8 @@ def naive_lateness(app: QApplication, seconds: float) -> list[float]:
 
     timer.timeout.connect(on_tick)
     timer.start()
-    wait(app, seconds)
-    timer.stop()
-    label.close()
-    return out
+    timer.setProperty("label", label)  # kept alive with the timer
+    return timer
 
 
 def cpu_percent(app: QApplication, seconds: float, *, counting: bool) -> float:
@@ -133,45 +136,65 @@ def cpu_percent(app: QApplication, seconds: float, *, counting: bool) -> float:
     return used
 
 
-def summary(values: list[float]) -> str:
+def p50_p99(values: list[float]) -> tuple[float, float]:
     ms = sorted(v * 1000 for v in values)
-    p99 = ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
-    return f"p50 {statistics.median(ms):6.2f} ms  p99 {p99:7.2f} ms  worst {ms[-1]:7.2f} ms"
+    return statistics.median(ms), ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=55, help="length of the cue run")
     parser.add_argument("--cpu-seconds", type=float, default=20)
+    parser.add_argument("--repeat", type=int, default=3, help="runs; medians are printed")
     parser.add_argument("--load", action="store_true", help="keep both cores busy meanwhile")
     args = parser.parse_args()
     app = make_app()
-    elapsed = QElapsedTimer()
-    elapsed.start()
     procs = []
     if args.load:
-        stop_at = time.monotonic() + args.seconds * 2 + args.cpu_seconds * 2 + 30
+        total = (args.seconds + args.cpu_seconds * 2 + 5) * args.repeat + 30
+        stop_at = time.monotonic() + total
         procs = [multiprocessing.Process(target=spin, args=(stop_at,)) for _ in range(2)]
         for p in procs:
             p.start()
+    runs = []
     try:
-        cues = cue_lateness(app, args.seconds)
-        naive = naive_lateness(app, args.seconds)
-        counting = cpu_percent(app, args.cpu_seconds, counting=True)
-        idle = cpu_percent(app, args.cpu_seconds, counting=False)
+        for _ in range(args.repeat):
+            cues, naive = cue_lateness(app, args.seconds)
+            counting = cpu_percent(app, args.cpu_seconds, counting=True)
+            idle = cpu_percent(app, args.cpu_seconds, counting=False)
+            runs.append((*p50_p99(cues), *p50_p99(naive), counting, idle, len(cues), naive))
     finally:
         for p in procs:
             p.terminate()
+    med = [statistics.median(r[i] for r in runs) for i in range(6)]
+    drift = [r[7][-1] * 1000 for r in runs]
     where = "both cores busy" if args.load else "idle machine"
-    print(f"run screen, real Qt event loop, {where}")
-    print(f"cue deadline -> play()  ({len(cues)} cues):      {summary(cues)}")
+    print(f"run screen, real Qt event loop, {where}; medians of {args.repeat} runs")
     print(
-        f"naive 100 ms tick counter ({len(naive)} seconds): {summary(naive)}"
-        f"  (last: {naive[-1] * 1000:.0f} ms)"
+        f"cue deadline -> play(), {runs[0][6]} cues a run:   "
+        f"p50 {med[0]:6.2f} ms  p99 {med[1]:6.2f} ms"
     )
     print(
-        f"CPU while counting a hold: {counting:5.2f} % of one core; bare window idle: "
-        f"{idle:5.2f} %; difference {counting - idle:+.2f} points"
+        f"naive 100 ms tick counter, same time: p50 {med[2]:6.2f} ms  p99 {med[3]:6.2f} ms  "
+        f"(last second of each run: {', '.join(f'{d:+.0f}' for d in drift)} ms)"
+    )
+    print(f"CPU while counting a hold: {med[4]:5.2f} % of one core; bare window: {med[5]:5.2f} %")
+    tag = "loaded" if args.load else "idle"
+    aim = "<= 30 ms" if args.load else "<= 10 ms"
+    row(f"cue lateness p50, {tag}", f"{med[0]:.2f} ms", f"{med[2]:.2f} ms (naive counter)")
+    row(
+        f"cue lateness p99, {tag}",
+        f"{med[1]:.2f} ms",
+        f"{med[3]:.2f} ms (naive counter)",
+        None,
+        aim,
+    )
+    row(
+        f"CPU counting a hold, {tag}",
+        f"{med[4]:.2f} %",
+        f"{med[5]:.2f} % (bare window)",
+        None,
+        "<= 1 %",
     )
 
 

@@ -9,7 +9,6 @@ but :class:`ScriptError`.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import math
 import re
 import tomllib
@@ -20,6 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from qltimer.tomlpos import KeyPath, Locations, locate
+
+try:  # CPython's own SHA-256: hashlib would map all of OpenSSL (4 MB resident) for one digest
+    from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]  # Python 3.12+
+except ImportError:  # pragma: no cover - depends on the Python version
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
+    except ImportError:
+        from hashlib import sha256  # type: ignore[assignment,unused-ignore]
 
 MAX_FILE_BYTES = 1024 * 1024
 DAY = 86_400.0
@@ -628,7 +635,7 @@ def parse_session(text: str | bytes, path: str | Path, *, session_id: str | None
         raise ScriptError([_syntax_problem(path_str, decoded, err)]) from None
     loc = locate(decoded)
     sid = session_id if session_id is not None else Path(path_str).stem
-    return _build_session(doc, loc, path_str, sid, hashlib.sha256(data).hexdigest())
+    return _build_session(doc, loc, path_str, sid, sha256(data).hexdigest())
 
 
 def load_session(path: Path) -> Session:

@@ -10,6 +10,7 @@ import traceback
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence, QShowEvent
@@ -22,7 +23,6 @@ from qltimer.coach import flare_variant
 from qltimer.engine import Phase, PhaseKind
 from qltimer.gui.coaching import BeforeSession, ProgramView, SafetyDialog, safety_shortcut
 from qltimer.gui.dialogs import Ask
-from qltimer.gui.history_window import HistoryWindow
 from qltimer.gui.home import HomeView
 from qltimer.gui.run_view import RunController, RunView
 from qltimer.gui.saving import SaveKeeper
@@ -32,6 +32,9 @@ from qltimer.instance import InstanceLock
 from qltimer.recording import RescueReport, import_rescued
 from qltimer.script import Session
 from qltimer.settings import Settings
+
+if TYPE_CHECKING:
+    from qltimer.gui.history_window import HistoryWindow
 
 STYLE = """
 QWidget { font-size: 15pt; }
@@ -333,6 +336,9 @@ class MainWindow(QMainWindow):
     def open_history(self) -> HistoryWindow:
         assert self.history is not None
         if self.history_window is None:
+            # Charts (QtCharts) load when first wanted: faster start, less memory in a session.
+            from qltimer.gui.history_window import HistoryWindow
+
             self.history_window = HistoryWindow(self.history, self.catalog)
         return self.history_window
 
