@@ -27,9 +27,9 @@ from qltimer.gui.home import HomeView
 from qltimer.gui.run_view import RunController, RunView
 from qltimer.gui.saving import SaveKeeper
 from qltimer.gui.summary import SummaryView
-from qltimer.history import History, HistoryError, OpenReport, open_history
+from qltimer.history import History, HistoryError, HistoryTooNewError, OpenReport, open_history
 from qltimer.instance import InstanceLock
-from qltimer.recording import RescueReport, import_rescued
+from qltimer.recording import RescueReport, import_rescued, plain_reason
 from qltimer.script import Session
 from qltimer.settings import Settings
 
@@ -426,10 +426,7 @@ def run_app(start: Session | None = None) -> int:
         notices = history_notices(report)
         notices += rescue_notices(import_rescued(history))
     except (HistoryError, OSError) as err:
-        notices = [
-            f"{err} Sessions still run; their results are kept in a file and added to your "
-            "history once it can be opened again."
-        ]
+        notices = [history_problem(err)]
     settings = Settings.load()
     player = make_player(settings.volume / 100, settings.muted)
     window = MainWindow(load_catalog(), history, notices=notices, player=player, settings=settings)
@@ -441,6 +438,20 @@ def run_app(start: Session | None = None) -> int:
     finally:
         player.close()
         lock.release()
+
+
+def history_problem(err: Exception) -> str:
+    """What to say when the history can't be opened at start, in plain words."""
+    text = str(err)
+    plain = plain_reason(text)
+    if isinstance(err, HistoryTooNewError) or plain == text:
+        what = text[0].upper() + text[1:] if text else type(err).__name__
+    else:
+        what = f"Your history can't be opened: {plain} ({paths.data_dir()})."
+    return (
+        f"{what} Sessions still run; their results are kept in a file and added to your history "
+        "when it can be opened again."
+    )
 
 
 def already_running(pid: int | None) -> str:

@@ -79,10 +79,13 @@ class SaveKeeper(QObject):
         if self.waiting:
             first = self.waiting[0]
             why = plain_reason(first.error or "")
-            text = (
-                f"Not saved to your history yet: {why}. Nothing is lost while qltimer is "
-                "open; it keeps trying."
-            )
+            if first.history is None:  # nothing to try again until the next start
+                text = f"Not saved to your history: {why}."
+            else:
+                text = (
+                    f"Not saved to your history yet: {why}. Nothing is lost while qltimer is "
+                    "open; it keeps trying."
+                )
             if self.copies_safe:
                 where = first.rescue_path.parent if first.rescue_path else ""
                 text += f" A copy is kept in {where} and added to your history at the next start."

@@ -1,0 +1,39 @@
+"""What the window says at start about the history, a rescued session or a second qltimer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qltimer.gui.app import already_running, history_problem, rescue_notices
+from qltimer.history import HistoryError, HistoryTooNewError
+from qltimer.recording import RescueReport
+
+
+def test_an_unwritable_history_is_said_in_plain_words_with_the_folder(data_dir: Path) -> None:
+    text = history_problem(
+        HistoryError(f"can't read your history ({data_dir}/h): unable to open database file")
+    )
+    assert text.startswith(
+        f"Your history can't be opened: your qltimer data folder can't be written to ({data_dir})."
+    )
+    assert "Sessions still run" in text
+
+
+def test_other_history_problems_keep_their_own_words() -> None:
+    newer = history_problem(HistoryTooNewError("Your history was written by a newer version."))
+    assert newer.startswith("Your history was written by a newer version. Sessions still run")
+    odd = history_problem(HistoryError("can't open your history (x): something odd"))
+    assert odd.startswith("Can't open your history (x): something odd")
+
+
+def test_rescued_sessions_and_a_second_instance_are_counted_plainly() -> None:
+    one = RescueReport(1, 4, (Path("a.json"),))
+    assert rescue_notices(one) == [
+        "1 session that could not be saved last time was added to your history now."
+    ]
+    assert (
+        "2 sessions that could not be saved last time were"
+        in rescue_notices(RescueReport(2, 8, (Path("a.json"), Path("b.json"))))[0]
+    )
+    assert already_running(4242).startswith("qltimer is already open (process 4242).")
+    assert already_running(None).startswith("qltimer is already open. Only one")
