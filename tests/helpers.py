@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -99,8 +100,27 @@ def simulate_run(
 ) -> str:
     """Run *session* through the real engine and Recorder with a hand-moved clock.
 
+    Returns the session UUID; see :func:`simulate_recording`.
+    """
+    return simulate_recording(history, session, started, holds=holds, laps=laps, reason=reason).uuid
+
+
+def simulate_recording(
+    history: History | None,
+    session: Session,
+    started: datetime,
+    *,
+    holds: dict[str, float] | None = None,
+    laps: dict[str, int] | None = None,
+    reason: str | None = None,
+    pain_before: int | None = None,
+    after_steps: list[Callable[[Recorder], object]] | None = None,
+) -> Recorder:
+    """Run *session* through the real engine and Recorder with a hand-moved clock.
+
     *holds* gives seconds held per side ("left"/"right"; stopping there with Enter), *laps* the
-    laps counted per side; everything else runs to its deadline. Returns the session UUID.
+    laps counted per side; everything else runs to its deadline. Each of *after_steps* is called
+    with the Recorder after a step result, in turn. Returns the Recorder.
     """
     clock = FakeClock()
     plan = expand(session)
@@ -113,12 +133,16 @@ def simulate_run(
         planned_seconds=plan.total_estimate,
         started_wall=started,
         started_mono=clock.now,
+        pain_before=pain_before,
     )
+    hooks = list(after_steps or [])
 
     def feed(events: list[Event]) -> None:
         for event in events:
             if isinstance(event, StepResult):
                 rec.step_finished(event)
+                if hooks:
+                    hooks.pop(0)(rec)
             elif isinstance(event, SessionEnded):
                 rec.session_ended(event.status.value, event.at)
 
@@ -144,4 +168,4 @@ def simulate_run(
         else:
             clock.tick(phase.duration - run.elapsed())
             feed(run.advance())
-    return rec.uuid
+    return rec

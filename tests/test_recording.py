@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from qltimer.engine import Event, Run, SessionEnded, StepResult, expand
 from qltimer.history import History, SessionRecord, StepRecord, open_history
 from qltimer.instance import InstanceLock
 from qltimer.recording import Recorder, import_rescued, plain_reason, write_rescue
 from tests.conftest import REPO
-from tests.helpers import FakeClock, session_from
+from tests.helpers import session_from, simulate_recording
 
 T0 = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 SCRIPT = (
@@ -31,43 +30,8 @@ SCRIPT = (
 def play(
     history: History | None, between: list[Callable[[Recorder], object]] | None = None
 ) -> Recorder:
-    """Run SCRIPT to the end with a moved clock; call each of *between* after a step result."""
-    session = session_from(SCRIPT)
-    clock = FakeClock()
-    run = Run(expand(session), clock)
-    rec = Recorder(
-        history,
-        session_id=session.id,
-        title=session.title,
-        script_sha256=session.sha256,
-        planned_seconds=100,
-        started_wall=T0,
-        started_mono=clock.now,
-        pain_before=2,
-    )
-    hooks = list(between or [])
-
-    def feed(events: list[Event]) -> None:
-        for event in events:
-            if isinstance(event, StepResult):
-                rec.step_finished(event)
-                if hooks:
-                    hooks.pop(0)(rec)
-            elif isinstance(event, SessionEnded):
-                rec.session_ended(event.status.value, event.at)
-
-    feed(run.start())
-    while not run.finished:
-        phase = run.phase
-        assert phase is not None
-        if phase.duration is None:
-            for _ in range(phase.step.laps or 0):
-                clock.tick(17.5)
-                feed(run.add_count())
-        else:
-            clock.tick(phase.duration - run.elapsed())
-            feed(run.advance())
-    return rec
+    """Run SCRIPT to the end; call each of *between* with the Recorder after a step result."""
+    return simulate_recording(history, session_from(SCRIPT), T0, pain_before=2, after_steps=between)
 
 
 def dump(history: History, uuid: str) -> tuple[SessionRecord, tuple[StepRecord, ...]]:

@@ -75,9 +75,12 @@ class MainWindow(QMainWindow):
         settings: Settings | None = None,
         clock: Callable[[], float] = time.monotonic,
         today: date | None = None,
+        rescue_without_history: bool = False,
     ) -> None:
+        """*rescue_without_history*: the history could not be opened, so runs go to rescue files."""
         super().__init__(parent)
         self.setWindowTitle("qltimer")
+        self.rescue_without_history = rescue_without_history
         self.catalog = catalog
         self.history = history
         self.settings = settings if settings is not None else Settings()
@@ -129,6 +132,7 @@ class MainWindow(QMainWindow):
             pain_before=pain_before,
             variant="flare" if flare else "normal",
             keeper=self.keeper,
+            record_without_history=self.rescue_without_history,
         )
         view = RunView(controller)
         view.set_high_contrast(self.settings.high_contrast)
@@ -429,7 +433,14 @@ def run_app(start: Session | None = None) -> int:
         notices = [history_problem(err)]
     settings = Settings.load()
     player = make_player(settings.volume / 100, settings.muted)
-    window = MainWindow(load_catalog(), history, notices=notices, player=player, settings=settings)
+    window = MainWindow(
+        load_catalog(),
+        history,
+        notices=notices,
+        player=player,
+        settings=settings,
+        rescue_without_history=history is None,
+    )
     window.show()
     if start is not None:
         window.start_when_ready(start)

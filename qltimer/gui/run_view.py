@@ -129,11 +129,12 @@ class RunController(QObject):
         pain_before: int | None = None,
         variant: str = "normal",
         keeper: SaveKeeper | None = None,
+        record_without_history: bool = False,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        # With a keeper the run is recorded even without a history (it goes to a rescue file).
-        self.record = history is not None or keeper is not None
+        # Without a history (it could not be opened) the run can still go to a rescue file.
+        self.record = history is not None or record_without_history
         self.keeper = keeper if keeper is not None else SaveKeeper(self)
         self.keeper.changed.connect(self.on_save_notice)
         self.session = session
