@@ -57,12 +57,17 @@ def same_as_reference(history: History, uuid: str, tmp_path: Path) -> None:
     assert len(steps) == 4
 
 
+def with_other_writer(path: Path) -> tuple[History, sqlite3.Connection]:
+    """A history that waits 50 ms for writers, and a second connection to play another program."""
+    hist, _ = open_history(path, busy_timeout=0.05)
+    return hist, sqlite3.connect(path, isolation_level=None)
+
+
 def test_writes_wait_while_another_program_holds_the_history_and_none_is_lost(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "history.sqlite3"
-    hist, _ = open_history(path, busy_timeout=0.05)
-    other = sqlite3.connect(path, isolation_level=None)
+    hist, other = with_other_writer(path)
     other.execute("BEGIN IMMEDIATE")  # another qltimer in the middle of a long write
     seen: list[int] = []
 
@@ -79,8 +84,7 @@ def test_writes_wait_while_another_program_holds_the_history_and_none_is_lost(
 
 def test_a_failed_write_says_why_in_plain_words(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
-    hist, _ = open_history(path, busy_timeout=0.05)
-    other = sqlite3.connect(path, isolation_level=None)
+    hist, other = with_other_writer(path)
     other.execute("BEGIN EXCLUSIVE")
     rec = play(hist)
     assert not rec.saved and rec.pending == 6  # start, four steps, end
@@ -126,8 +130,7 @@ def test_a_partly_saved_run_is_completed_by_its_rescue_file_after_a_crash(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "history.sqlite3"
-    hist, _ = open_history(path, busy_timeout=0.05)
-    other = sqlite3.connect(path, isolation_level=None)
+    hist, other = with_other_writer(path)
     folders = [tmp_path / "unsaved"]
     rec = play(hist, [lambda _: other.execute("BEGIN IMMEDIATE")])  # locked after the first step
     write_rescue(rec, folders)
@@ -155,8 +158,7 @@ def test_the_rescue_file_goes_to_the_next_folder_when_one_cannot_take_it(tmp_pat
 
 def test_a_flush_that_succeeds_removes_the_rescue_copy(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
-    hist, _ = open_history(path, busy_timeout=0.05)
-    other = sqlite3.connect(path, isolation_level=None)
+    hist, other = with_other_writer(path)
     other.execute("BEGIN IMMEDIATE")
     rec = play(hist)
     copy = write_rescue(rec, [tmp_path / "unsaved"])
