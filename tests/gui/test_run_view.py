@@ -417,3 +417,35 @@ def test_a_locked_history_is_said_plainly_and_everything_is_saved_once_it_frees(
     saved = history.sessions()
     assert [s.status for s in saved] == ["ended early"]
     assert [s.side for s in history.steps(saved[0].uuid)] == ["left", "right"]
+
+
+def test_closing_with_results_nowhere_on_disk_asks_first(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("QLTIMER_DATA_DIR", str(blocked / "data"))  # no rescue copy here...
+    monkeypatch.setenv("HOME", str(blocked / "home"))  # ...nor here
+    path = tmp_path / "locked.sqlite3"
+    history, _ = open_history(path, busy_timeout=0.05)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    session = session_from(SHORT, "short.toml")
+    catalog = Catalog(sessions={"short": session}, builtin_ids=frozenset({"short"}))
+    window = MainWindow(catalog, history, clock=FakeClock(), settings=ACKNOWLEDGED)
+    qtbot.addWidget(window)
+    window.show()
+    start(window)
+    assert "No copy could be written either" in window.keeper.text
+    asked: list[str] = []
+
+    def keep_open(_parent: object, title: str, text: str, yes: str, no: str) -> bool:
+        asked.append(text)
+        return len(asked) == 1  # keep it open the first time, close the second
+
+    monkeypatch.setattr(Ask, "confirm", keep_open)
+    window.close()
+    assert window.isVisible() and "those results are lost" in asked[0]
+    window.close()
+    assert not window.isVisible() and len(asked) == 2
+    other.execute("ROLLBACK")
