@@ -196,6 +196,12 @@ def to_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
+def local_offset_min(moment: datetime) -> int:
+    """Minutes east of UTC of this computer's time zone at *moment*."""
+    offset = moment.astimezone().utcoffset() or timedelta(0)
+    return int(offset.total_seconds() // 60)
+
+
 def from_text(text: str) -> datetime:
     # fromisoformat reads the trailing Z since Python 3.11, and is ~20x faster than strptime.
     return datetime.fromisoformat(text)
@@ -431,8 +437,7 @@ class History:
         """Write the session row (status running) and return its UUID (*key*, or a new one)."""
         key = key or str(uuid.uuid4())
         if utc_offset_min is None:
-            offset = started_at.astimezone().utcoffset() or timedelta(0)
-            utc_offset_min = int(offset.total_seconds() // 60)
+            utc_offset_min = local_offset_min(started_at)
         with self._tx() as c:
             c.execute(
                 "INSERT INTO sessions (uuid, session_id, title, script_sha256, started_at, "

@@ -33,6 +33,7 @@ from qltimer.history import (
     History,
     HistoryError,
     StepRecord,
+    local_offset_min,
     to_text,
 )
 
@@ -89,7 +90,6 @@ class Recorder:
         self.wall0 = started_wall
         self.mono0 = started_mono
         self.uuid = str(uuid.uuid4())
-        offset = started_wall.astimezone().utcoffset() or timedelta(0)
         self.session: dict[str, Any] = {
             "uuid": self.uuid,
             "session_id": session_id,
@@ -99,7 +99,7 @@ class Recorder:
             "ended_at": None,
             "status": "running",
             "planned_seconds": planned_seconds,
-            "utc_offset_min": int(offset.total_seconds() // 60),
+            "utc_offset_min": local_offset_min(started_wall),
             "pain_before": pain_before,
             "pain_after": None,
             "effort": None,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -69,12 +68,13 @@ def start_app(
     display: str | None = None,
     asoundrc: str = NO_DEVICE_RC,
     cwd: Path | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> subprocess.Popen[str]:
     home.mkdir(parents=True, exist_ok=True)
     (home / ".asoundrc").write_text(asoundrc)
     return subprocess.Popen(
         [sys.executable, "-m", "qltimer", *args],
-        env=app_env(home, data, display),
+        env={**app_env(home, data, display), **(extra_env or {})},
         cwd=cwd or home,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -114,10 +114,6 @@ def history_rows(data: Path) -> list[dict[str, object]]:
 
 
 # -- a virtual X display ---------------------------------------------------------------------
-
-
-def have_x_tools() -> bool:
-    return all(shutil.which(tool) for tool in ("Xvfb", "xdotool"))
 
 
 class Xvfb:

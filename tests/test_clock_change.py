@@ -14,16 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.apprun import acknowledge_safety, app_env, history_rows, stop, wait_for
+from tests.apprun import acknowledge_safety, app_env, history_rows, start_app, stop, wait_for
 from tests.conftest import REPO
 
 TINY = REPO / "tests" / "data" / "tiny.toml"
 LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1")
 
 
-def faked_env(home: Path, data: Path, stamp: Path) -> dict[str, str]:
+def faked(stamp: Path) -> dict[str, str]:
+    """libfaketime reading the wall clock's offset from *stamp*; monotonic time left alone."""
     return {
-        **app_env(home, data),
         "LD_PRELOAD": str(LIBFAKETIME),
         "FAKETIME_TIMESTAMP_FILE": str(stamp),
         "FAKETIME_NO_CACHE": "1",
@@ -58,20 +58,12 @@ def test_the_wall_clock_moving_an_hour_mid_session_changes_nothing(
     home.mkdir()
     acknowledge_safety(data)
     stamp.write_text("+0\n")
-    env = faked_env(home, data, stamp)
     started = datetime.now(UTC)
-    app = subprocess.Popen(
-        [sys.executable, "-m", "qltimer", "run", str(TINY)],
-        env=env,
-        cwd=home,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    app = start_app(["run", str(TINY)], home, data, extra_env=faked(stamp))
     try:
         wait_for(lambda: len(history_rows(data)) == 1, 60, "the first side to be saved")
         stamp.write_text(f"{jump}\n")
-        moved = wall_seen(env) - datetime.now(UTC).timestamp()
+        moved = wall_seen({**app_env(home, data), **faked(stamp)}) - datetime.now(UTC).timestamp()
         assert moved == pytest.approx(3600 if jump == "+1h" else -3600, abs=5)
         wait_for(lambda: history_rows(data)[0]["status"] == "completed", 60, "the session to end")
     finally:

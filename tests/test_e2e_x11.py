@@ -31,6 +31,7 @@ from tests.apprun import (
     start_app,
     stop,
     wait_for,
+    xvfb,
 )
 from tests.conftest import REPO
 from tests.helpers import FakeClock
@@ -48,11 +49,8 @@ def keep(shot: Path) -> None:
 
 @pytest.fixture(scope="module")
 def x() -> Iterator[Xvfb]:
-    display = Xvfb(1280, 800)
-    try:
+    with xvfb(1280, 800) as display:
         yield display
-    finally:
-        display.close()
 
 
 def title(phase: str) -> str:

@@ -385,19 +385,27 @@ def test_every_cue_flashes_the_screen_and_shows_its_words(
     qtbot.waitUntil(lambda: not view.flashing)  # the frame goes after a moment
 
 
-def test_a_locked_history_is_said_plainly_and_everything_is_saved_once_it_frees(
-    qtbot: QtBot, tmp_path: Path, data_dir: Path
-) -> None:
+def locked_window(
+    qtbot: QtBot, tmp_path: Path
+) -> tuple[MainWindow, FakeClock, History, sqlite3.Connection]:
+    """The window over a history another program is writing, for longer than we wait."""
     path = tmp_path / "locked.sqlite3"
     history, _ = open_history(path, busy_timeout=0.05)
     other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")  # another program writing, for longer than we wait
+    other.execute("BEGIN IMMEDIATE")
     session = session_from(SHORT, "short.toml")
     catalog = Catalog(sessions={"short": session}, builtin_ids=frozenset({"short"}))
     clock = FakeClock()
     window = MainWindow(catalog, history, clock=clock, settings=ACKNOWLEDGED)
     qtbot.addWidget(window)
     window.show()
+    return window, clock, history, other
+
+
+def test_a_locked_history_is_said_plainly_and_everything_is_saved_once_it_frees(
+    qtbot: QtBot, tmp_path: Path, data_dir: Path
+) -> None:
+    window, clock, history, other = locked_window(qtbot, tmp_path)
     view = start(window)
     until(view, clock, at_work("Side plank", Side.RIGHT))
     notice = view.notice.text()
@@ -426,15 +434,7 @@ def test_closing_with_results_nowhere_on_disk_asks_first(
     blocked.write_text("not a folder")
     monkeypatch.setenv("QLTIMER_DATA_DIR", str(blocked / "data"))  # no rescue copy here...
     monkeypatch.setenv("HOME", str(blocked / "home"))  # ...nor here
-    path = tmp_path / "locked.sqlite3"
-    history, _ = open_history(path, busy_timeout=0.05)
-    other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    session = session_from(SHORT, "short.toml")
-    catalog = Catalog(sessions={"short": session}, builtin_ids=frozenset({"short"}))
-    window = MainWindow(catalog, history, clock=FakeClock(), settings=ACKNOWLEDGED)
-    qtbot.addWidget(window)
-    window.show()
+    window, _, _, other = locked_window(qtbot, tmp_path)
     start(window)
     assert "No copy could be written either" in window.keeper.text
     asked: list[str] = []
