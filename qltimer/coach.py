@@ -9,12 +9,20 @@ comfortable, stop and seek advice if an exercise hurts.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from qltimer.history import SessionRecord, StepRecord
-from qltimer.progress import BALANCE_BAND, HOLD_TARGET, HoldPoint, in_band, local_date, week_start
+from qltimer.progress import (
+    BALANCE_BAND,
+    HOLD_TARGET,
+    HoldPoint,
+    due_status,
+    in_band,
+    local_date,
+    week_start,
+)
 from qltimer.script import CueSpec, Frequency, Per, Session, Step, StepKind
 
 DONE = ("completed", "ended early")
@@ -23,6 +31,7 @@ DECLINE_FOR = timedelta(days=14)  # a declined suggestion stays quiet this long
 FLARE_SCALE = 0.7
 PHASE_ONE_RUN = 6  # Phase One sessions in a row without pain rising before Phase Two is offered
 RELEASE_DAYS = 14
+RELEASE_ID = "ball-release"  # the daily release with a ball, two weeks in a row
 
 PROFESSIONAL = (
     "If you have pain going down a leg, numbness, tingling or weakness, or the pain is sharp or "
@@ -288,6 +297,36 @@ def release_block(days: Sequence[date], today: date) -> ReleaseBlock | None:
         return ReleaseBlock(RELEASE_DAYS, today in done, True)
     day_n = run if today in done else run + 1
     return ReleaseBlock(day_n, today in done, False)
+
+
+def next_session(
+    stage: Stage,
+    sessions: Sequence[SessionRecord],
+    offered: Mapping[str, Frequency | None],
+    today: date,
+) -> str | None:
+    """The session the home screen offers first: what the program suggests doing next.
+
+    *sessions* newest first; *offered* the sessions on the list, each with how often it is meant
+    to be done. In order: the stage's own session while it is due this week (the sessions of a
+    stage count together towards its plan); else today's ball release, while a two-week block is
+    under way and today's is not done; else the stage's session anyway. Of a stage with two
+    sessions (Phase One on the floor, or standing and seated) it is the one done last. None when
+    the stage has no session on the list.
+    """
+    ids = [sid for key, _, stage_ids in STAGES if key == stage.key for sid in stage_ids]
+    ids = [sid for sid in ids if sid in offered]
+    own = next((r.session_id for r in sessions if r.status in DONE and r.session_id in ids), None)
+    own = own or (ids[0] if ids else None)
+    if own is not None:
+        due = due_status(offered[own], days_done(sessions, ids), today)
+        if due is not None and due.due:
+            return own
+    if RELEASE_ID in offered:
+        block = release_block(days_done(sessions, [RELEASE_ID]), today)
+        if block is not None and not block.complete and not block.done_today:
+            return RELEASE_ID
+    return own
 
 
 # -- left and right -----------------------------------------------------------------------------

@@ -261,3 +261,85 @@ def test_the_flare_variant_is_gentler_and_still_runs() -> None:
         if s.kind is StepKind.REPS
     )
     assert lifts.reps == 7
+
+
+# -- which session the home screen offers first -------------------------------------------------
+
+WEEKLY = Frequency(times=3, per=Per.WEEK)
+OFFERED = {
+    "phase-one": WEEKLY,
+    "standing-seated": WEEKLY,
+    "ql-level-1": WEEKLY,
+    "ql-level-2": WEEKLY,
+    "side-plank-test": Frequency(times=1, per=Per.WEEK),
+    "ball-release": Frequency(times=1, per=Per.DAY, for_days=14),
+}
+FRIDAY = date(2026, 10, 9)  # T0 is the Monday of this week
+
+
+def next_for(
+    sessions: list[SessionRecord],
+    decisions: list[tuple[str, datetime, bool]] | None = None,
+    offered: dict[str, Frequency | None] | None = None,
+    today: date = FRIDAY,
+) -> str | None:
+    sessions = sorted(sessions, key=lambda r: r.started_at, reverse=True)
+    stage = coach.current_stage(sessions, decisions or [])
+    return coach.next_session(stage, sessions, OFFERED if offered is None else offered, today)
+
+
+def on(sid: str, days: int, **kw: object) -> SessionRecord:
+    """*sid* done *days* days after T0 (Monday 5 October, 07:30 UTC)."""
+    return rec(sid, T0 + timedelta(days=days), **kw)  # type: ignore[arg-type]
+
+
+def test_someone_new_is_offered_phase_one() -> None:
+    assert next_for([]) == "phase-one"
+
+
+def test_the_stage_session_is_offered_while_it_is_due_this_week() -> None:
+    level1_twice = [on("ql-level-1", 0), on("ql-level-1", 2)]
+    assert next_for(level1_twice) == "ql-level-1", "2 of 3 this week: due"
+    chose_level2 = [("level-2", T0 - timedelta(days=1), True)]
+    assert next_for(level1_twice, chose_level2) == "ql-level-2"
+    releasing = [*level1_twice, *(on("ball-release", d) for d in range(4))]
+    assert next_for(releasing) == "ql-level-1", "due strengthening comes before the release"
+
+
+def test_with_the_week_done_a_release_day_in_progress_comes_next() -> None:
+    week_done = [on("ql-level-1", d) for d in (0, 2, 3)]
+    release = [on("ball-release", d) for d in range(4)]  # Mon-Thu: Friday is day 5
+    assert next_for([*week_done, *release]) == "ball-release"
+    assert next_for([*week_done, *release, on("ball-release", 4)]) == "ql-level-1", "done today"
+    assert next_for([*week_done, on("ball-release", 2)]) == "ql-level-1", "a gap ended the block"
+    assert next_for(week_done) == "ql-level-1", "no release under way: the stage's session anyway"
+
+
+def test_a_finished_two_week_release_block_is_not_offered_again() -> None:
+    week_done = [on("ql-level-1", d) for d in (7, 9, 10)]  # the week of Monday 12 October
+    fourteen = [on("ball-release", d) for d in range(-3, 11)]  # 2 to 15 October
+    assert next_for([*week_done, *fourteen], today=date(2026, 10, 16)) == "ql-level-1"
+
+
+def test_phase_one_sessions_count_together_and_the_last_one_done_is_offered() -> None:
+    standing = [on("phase-one", 0), on("standing-seated", 2)]
+    assert next_for(standing) == "standing-seated", "someone off the floor keeps to it"
+    week_done = [*standing, on("phase-one", 3)]
+    release = [on("ball-release", d) for d in range(4)]
+    assert next_for([*week_done, *release]) == "ball-release", "three Phase One sessions: done"
+    assert next_for(week_done) == "phase-one"
+
+
+def test_flare_days_count_and_unfinished_sessions_do_not() -> None:
+    flare = [on("ql-level-1", d, variant="flare") for d in (0, 2, 3)]
+    assert next_for([*flare, *(on("ball-release", d) for d in range(4))]) == "ball-release"
+    stopped = [on("ql-level-1", d, status="interrupted") for d in (0, 2, 3)]
+    assert next_for([on("ql-level-1", -3), *stopped]) == "ql-level-1"
+
+
+def test_sessions_missing_from_the_list_are_never_offered() -> None:
+    release = [on("ball-release", d) for d in range(4)]
+    assert next_for(release, offered={"ball-release": OFFERED["ball-release"]}) == "ball-release"
+    assert next_for([], offered={"side-plank-test": OFFERED["side-plank-test"]}) is None
+    no_plan: dict[str, Frequency | None] = {"ql-level-1": None}
+    assert next_for([on("ql-level-1", 0)], offered=no_plan) == "ql-level-1"
