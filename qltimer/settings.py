@@ -1,18 +1,28 @@
 """The person's settings, remembered between runs in ``settings.json`` in the data folder.
 
-No Qt here. A missing or unreadable file gives the defaults (and is left for the person to see);
-a value of the wrong type is ignored, not trusted.
+No Qt here. A missing, unreadable or oversized file gives the defaults (and is left for the
+person to see); each value is checked on its own, and one of the wrong type or out of range is
+ignored, not trusted. Nothing in the file can stop the app from starting.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from qltimer import paths
 
 FILE_NAME = "settings.json"
+MAX_BYTES = 64 * 1024  # a settings file is a few hundred bytes; anything bigger is not ours
+MAX_COORD = 100_000  # pixels: further than any desktop reaches
+MIN_SIZE = 100  # a window smaller than this is not one anybody chose to keep
+DEFAULT_SIZE = (1280, 800)  # the window's inside, on a screen with room for it
+
+Rect = tuple[int, int, int, int]  # x, y, width, height
+Margins = tuple[int, int, int, int]  # left, top, right, bottom
 
 
 @dataclass
@@ -21,22 +31,39 @@ class Settings:
     muted: bool = False
     high_contrast: bool = False
     safety_acknowledged: bool = False
+    # The main window as it was last closed: where its frame's top-left corner was, the size of
+    # its inside (both in Qt's device-independent pixels), and whether it filled the screen.
+    window_x: int | None = None
+    window_y: int | None = None
+    window_width: int | None = None
+    window_height: int | None = None
+    window_maximized: bool = False
+    window_full_screen: bool = False
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
         path = path if path is not None else paths.data_dir() / FILE_NAME
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            with path.open("rb") as file:
+                data = file.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                return cls()
+            raw = json.loads(data.decode("utf-8"))
+        except (OSError, ValueError, RecursionError):  # ValueError: bad JSON or bad UTF-8
             return cls()
         if not isinstance(raw, dict):
             return cls()
         out = cls()
         for f in fields(cls):
             value = raw.get(f.name)
-            if type(value) is type(getattr(out, f.name)):  # exact: true is not a volume
+            if _valid(f.name, value, getattr(out, f.name)):
                 setattr(out, f.name, value)
         out.volume = max(0, min(100, out.volume))
+        # A position or a size is kept whole or not at all.
+        if out.window_x is None or out.window_y is None:
+            out.window_x = out.window_y = None
+        if out.window_width is None or out.window_height is None:
+            out.window_width = out.window_height = None
         return out
 
     def save(self, path: Path | None = None) -> None:
@@ -46,3 +73,51 @@ class Settings:
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
         tmp.replace(path)
+
+
+def _valid(name: str, value: Any, default: Any) -> bool:
+    if name in ("window_x", "window_y"):
+        return type(value) is int and -MAX_COORD <= value <= MAX_COORD
+    if name in ("window_width", "window_height"):
+        return type(value) is int and MIN_SIZE <= value <= MAX_COORD
+    return type(value) is type(default)  # exact: true is not a volume
+
+
+def place_window(
+    saved: Settings,
+    screens: Sequence[Rect],
+    frame: Margins = (0, 0, 0, 0),
+    preferred: tuple[int, int] = DEFAULT_SIZE,
+) -> Rect:
+    """Where the main window opens: (x, y) of its frame's top-left corner, and its inside size.
+
+    *screens* are the areas windows may use on each screen now (the primary first); *frame* the
+    window frame's width on each side. The remembered place is kept only when the whole window,
+    frame included, lies on one of those screens; a remembered size that still fits is kept but
+    centred on the primary screen; otherwise the window gets *preferred*, made smaller where the
+    screen is, and is centred.
+    """
+    left, top, right, bottom = frame
+    extra_w, extra_h = left + right, top + bottom
+
+    def inside(x: int, y: int, w: int, h: int, area: Rect) -> bool:
+        ax, ay, aw, ah = area
+        return ax <= x and ay <= y and x + w + extra_w <= ax + aw and y + h + extra_h <= ay + ah
+
+    def centred(w: int, h: int, area: Rect) -> Rect:
+        ax, ay, aw, ah = area
+        return (ax + (aw - w - extra_w) // 2, ay + (ah - h - extra_h) // 2, w, h)
+
+    primary = screens[0] if screens else (0, 0, *preferred)
+    w, h = saved.window_width, saved.window_height
+    if w is not None and h is not None:
+        x, y = saved.window_x, saved.window_y
+        if x is not None and y is not None:
+            for area in screens:
+                if inside(x, y, w, h, area):
+                    return (x, y, w, h)
+        if w + extra_w <= primary[2] and h + extra_h <= primary[3]:
+            return centred(w, h, primary)
+    w = max(1, min(preferred[0], primary[2] - extra_w))
+    h = max(1, min(preferred[1], primary[3] - extra_h))
+    return centred(w, h, primary)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from qltimer.settings import Settings
+import pytest
+
+from qltimer.settings import MAX_BYTES, Settings, place_window
 from qltimer.sleepwatch import SleepWatch
 
 
@@ -23,6 +26,97 @@ def test_bad_settings_fall_back_to_defaults(data_dir: Path) -> None:
     assert Settings.load() == Settings(high_contrast=True)
     path.write_text('{"volume": 900}')
     assert Settings.load().volume == 100
+
+
+WINDOW = dict(
+    window_x=40,
+    window_y=-20,
+    window_width=900,
+    window_height=600,
+    window_maximized=True,
+    window_full_screen=True,
+)
+
+
+def test_the_window_is_remembered_with_the_rest(data_dir: Path) -> None:
+    Settings(volume=60, **WINDOW).save()  # type: ignore[arg-type]
+    assert Settings.load() == Settings(volume=60, **WINDOW)  # type: ignore[arg-type]
+    assert not (data_dir / "settings.json.tmp").exists(), "written aside, then put in place"
+
+
+@pytest.mark.parametrize(
+    ("changes", "kept"),
+    [
+        ({"window_x": "40"}, {"window_width": 900, "window_height": 600}),
+        ({"window_y": 10**9}, {"window_width": 900, "window_height": 600}),
+        ({"window_y": 1.5}, {"window_width": 900, "window_height": 600}),
+        ({"window_width": True}, {"window_x": 40, "window_y": -20}),
+        ({"window_height": 20}, {"window_x": 40, "window_y": -20}),
+        ({"window_width": -900}, {"window_x": 40, "window_y": -20}),
+        ({"window_height": None}, {"window_x": 40, "window_y": -20}),
+    ],
+)
+def test_a_bad_window_value_drops_its_pair_and_keeps_the_rest(
+    data_dir: Path, changes: dict[str, object], kept: dict[str, int]
+) -> None:
+    raw = {**WINDOW, **changes, "window_maximized": 1, "volume": 30}
+    (data_dir / "settings.json").write_text(json.dumps(raw))
+    assert Settings.load() == Settings(volume=30, window_full_screen=True, **kept)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"volume": 30' + " " * MAX_BYTES + "}",  # too big to be ours
+        "[" * 50_000 + "]" * 50_000,  # too deep for the parser, and too big
+        "[" * 30_000 + "]" * 30_000,  # too deep, small enough to read
+        '{"volume": 1' + "0" * 5000 + "}",  # a number too long to read
+        '["volume", 30]',
+        "null",
+    ],
+)
+def test_no_settings_file_stops_the_app_from_starting(data_dir: Path, text: str) -> None:
+    (data_dir / "settings.json").write_text(text)
+    assert Settings.load() == Settings()
+
+
+def test_undecodable_bytes_give_the_defaults(data_dir: Path) -> None:
+    (data_dir / "settings.json").write_bytes(b'{"volume": 3\xff0}')
+    assert Settings.load() == Settings()
+
+
+SCREEN = (0, 0, 1920, 1080)
+FRAME = (4, 30, 4, 4)
+
+
+def test_a_new_window_gets_1280_by_800_centred_or_less_on_a_small_screen() -> None:
+    assert place_window(Settings(), [SCREEN], FRAME) == (316, 123, 1280, 800)
+    assert place_window(Settings(), [(0, 0, 800, 480)], FRAME) == (0, 0, 792, 446)
+    panel = (0, 32, 800, 448)  # a panel along the top takes 32 pixels
+    assert place_window(Settings(), [panel], FRAME) == (0, 32, 792, 414)
+
+
+def test_the_remembered_place_is_kept_while_the_window_still_fits_there() -> None:
+    saved = Settings(window_x=2000, window_y=100, window_width=1000, window_height=700)
+    right = (1920, 0, 1280, 1024)
+    assert place_window(saved, [SCREEN, right], FRAME) == (2000, 100, 1000, 700)
+    # That screen is gone: the same size, centred on the one that is left.
+    assert place_window(saved, [SCREEN], FRAME) == (456, 173, 1000, 700)
+    # Half off the screen's edge counts as off it.
+    assert place_window(saved, [SCREEN, (1920, 0, 1000, 800)], FRAME)[:2] == (456, 173)
+
+
+def test_a_remembered_size_bigger_than_the_screen_is_not_used() -> None:
+    saved = Settings(window_x=0, window_y=0, window_width=1900, window_height=1040)
+    assert place_window(saved, [SCREEN], FRAME) == (0, 0, 1900, 1040)
+    small = (0, 0, 1366, 768)
+    assert place_window(saved, [small], FRAME) == (39, 0, 1280, 734)
+    assert place_window(Settings(window_width=1300, window_height=700), [small], FRAME) == (
+        29,
+        17,
+        1300,
+        700,
+    )
 
 
 class Clocks:
