@@ -31,8 +31,9 @@ class Settings:
     muted: bool = False
     high_contrast: bool = False
     safety_acknowledged: bool = False
-    # The main window as it was last closed: where its frame's top-left corner was, the size of
-    # its inside (both in Qt's device-independent pixels), and whether it filled the screen.
+    # The main window as it was last closed: the rectangle of its inside (frame not included,
+    # in Qt's device-independent pixels; as it was before it was maximised or made full screen),
+    # and whether it was maximised or full screen.
     window_x: int | None = None
     window_y: int | None = None
     window_width: int | None = None
@@ -89,7 +90,7 @@ def place_window(
     frame: Margins = (0, 0, 0, 0),
     preferred: tuple[int, int] = DEFAULT_SIZE,
 ) -> Rect:
-    """Where the main window opens: (x, y) of its frame's top-left corner, and its inside size.
+    """Where a window opens: the rectangle of its inside (x, y, width, height), frame not included.
 
     *screens* are the areas windows may use on each screen now (the primary first); *frame* the
     window frame's width on each side. The remembered place is kept only when the whole window,
@@ -102,11 +103,16 @@ def place_window(
 
     def inside(x: int, y: int, w: int, h: int, area: Rect) -> bool:
         ax, ay, aw, ah = area
-        return ax <= x and ay <= y and x + w + extra_w <= ax + aw and y + h + extra_h <= ay + ah
+        return (
+            ax <= x - left
+            and ay <= y - top
+            and x + w + right <= ax + aw
+            and y + h + bottom <= ay + ah
+        )
 
     def centred(w: int, h: int, area: Rect) -> Rect:
         ax, ay, aw, ah = area
-        return (ax + (aw - w - extra_w) // 2, ay + (ah - h - extra_h) // 2, w, h)
+        return (ax + left + (aw - w - extra_w) // 2, ay + top + (ah - h - extra_h) // 2, w, h)
 
     primary = screens[0] if screens else (0, 0, *preferred)
     w, h = saved.window_width, saved.window_height

@@ -90,10 +90,10 @@ FRAME = (4, 30, 4, 4)
 
 
 def test_a_new_window_gets_1280_by_800_centred_or_less_on_a_small_screen() -> None:
-    assert place_window(Settings(), [SCREEN], FRAME) == (316, 123, 1280, 800)
-    assert place_window(Settings(), [(0, 0, 800, 480)], FRAME) == (0, 0, 792, 446)
+    assert place_window(Settings(), [SCREEN], FRAME) == (320, 153, 1280, 800)
+    assert place_window(Settings(), [(0, 0, 800, 480)], FRAME) == (4, 30, 792, 446)
     panel = (0, 32, 800, 448)  # a panel along the top takes 32 pixels
-    assert place_window(Settings(), [panel], FRAME) == (0, 32, 792, 414)
+    assert place_window(Settings(), [panel], FRAME) == (4, 62, 792, 414)
 
 
 def test_the_remembered_place_is_kept_while_the_window_still_fits_there() -> None:
@@ -101,22 +101,20 @@ def test_the_remembered_place_is_kept_while_the_window_still_fits_there() -> Non
     right = (1920, 0, 1280, 1024)
     assert place_window(saved, [SCREEN, right], FRAME) == (2000, 100, 1000, 700)
     # That screen is gone: the same size, centred on the one that is left.
-    assert place_window(saved, [SCREEN], FRAME) == (456, 173, 1000, 700)
-    # Half off the screen's edge counts as off it.
-    assert place_window(saved, [SCREEN, (1920, 0, 1000, 800)], FRAME)[:2] == (456, 173)
+    assert place_window(saved, [SCREEN], FRAME) == (460, 203, 1000, 700)
+    # Partly off the screen's edge counts as off it.
+    assert place_window(saved, [SCREEN, (1920, 0, 1000, 800)], FRAME)[:2] == (460, 203)
+    title_bar_off = Settings(window_x=100, window_y=10, window_width=1000, window_height=700)
+    assert place_window(title_bar_off, [SCREEN], FRAME)[:2] == (460, 203)
 
 
 def test_a_remembered_size_bigger_than_the_screen_is_not_used() -> None:
-    saved = Settings(window_x=0, window_y=0, window_width=1900, window_height=1040)
-    assert place_window(saved, [SCREEN], FRAME) == (0, 0, 1900, 1040)
+    saved = Settings(window_x=4, window_y=30, window_width=1900, window_height=1040)
+    assert place_window(saved, [SCREEN], FRAME) == (4, 30, 1900, 1040), "just fits"
     small = (0, 0, 1366, 768)
-    assert place_window(saved, [small], FRAME) == (39, 0, 1280, 734)
-    assert place_window(Settings(window_width=1300, window_height=700), [small], FRAME) == (
-        29,
-        17,
-        1300,
-        700,
-    )
+    assert place_window(saved, [small], FRAME) == (43, 30, 1280, 734)
+    fits = Settings(window_width=1300, window_height=700)
+    assert place_window(fits, [small], FRAME) == (33, 47, 1300, 700)
 
 
 class Clocks:
