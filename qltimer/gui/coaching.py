@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from qltimer.cli import format_duration
 from qltimer.coach import STAGES, Stage, Suggestion, flare_variant
 from qltimer.engine import expand
+from qltimer.gui.fitting import ScrollPage, fit_window, full_screen_shortcut
 from qltimer.gui.summary import ScalePicker
 from qltimer.script import Session
 
@@ -39,32 +40,39 @@ can't get down on the floor, use the standing and seated session.</p>
 
 
 class SafetyDialog(QDialog):
-    """The safety advice in large plain words; Enter (or the button) says "I understand"."""
+    """The safety advice in large plain words; Enter (or the button) says "I understand".
+
+    On a short screen the words scroll and the button stays in sight below them.
+    """
 
     def __init__(self, parent: QWidget | None = None, *, first_time: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle("qltimer - safety")
         self.setAccessibleName("safety advice")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 20, 28, 20)
+        layout.setContentsMargins(20, 12, 20, 12)
         text = QLabel(SAFETY_HTML)
         text.setObjectName("safetyText")
         text.setWordWrap(True)
         text.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(text, 1)
+        text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.text = ScrollPage(text)
+        layout.addWidget(self.text, 1)
         self.ok = QPushButton("I understand  (Enter)" if first_time else "Close  (Enter)")
         self.ok.setAccessibleName("understood")
         self.ok.setMinimumHeight(56)
         self.ok.setDefault(True)
         self.ok.clicked.connect(self.accept)
         layout.addWidget(self.ok, 0, Qt.AlignmentFlag.AlignRight)
-        self.resize(760, 620)
+        full_screen_shortcut(self, parent)
+        fit_window(self, (760, 620), centre=parent is None)
 
 
 class BeforeSession(QWidget):
     """Asked before a session: pain now (optional) and whether today is a flare day.
 
-    Digits pick the pain score, F switches the flare day, Enter starts, Esc starts without a score.
+    Digits pick the pain score, F switches the flare day, Enter starts (with or without a
+    score), Esc goes back to the list.
 
     Signals:
         go(int, bool): pain score (-1 when skipped) and flare day.
@@ -80,34 +88,44 @@ class BeforeSession(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.session: Session | None = None
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(40, 28, 40, 28)
-        outer.setSpacing(14)
+        outer.setContentsMargins(20, 12, 20, 12)
+        # The questions scroll on a short screen; Start and Back stay in sight below them.
+        questions = QWidget()
+        inner = QVBoxLayout(questions)
+        inner.setContentsMargins(12, 0, 12, 0)
+        inner.setSpacing(12)
         self.title = QLabel()
         self.title.setObjectName("heading")
         self.title.setWordWrap(True)
-        outer.addWidget(self.title)
+        inner.addWidget(self.title)
         ask = QLabel("How is your back right now?  0 = no pain, 10 = the worst")
         ask.setObjectName("previewTitle")
         ask.setWordWrap(True)
-        outer.addWidget(ask)
+        inner.addWidget(ask)
         self.pain = ScalePicker("pain before", 0, 10)
-        outer.addWidget(self.pain)
-        hint = QLabel("Type a digit (1 0 for 10) or click. Optional: Esc starts without it.")
-        hint.setWordWrap(True)
-        outer.addWidget(hint)
+        inner.addWidget(self.pain)
+        self.hint = QLabel(
+            "Type a digit (1 0 for 10) or click. Optional: press Enter to start without a "
+            "score. Esc goes back."
+        )
+        self.hint.setWordWrap(True)
+        inner.addWidget(self.hint)
         self.flare = QPushButton()
         self.flare.setCheckable(True)
         self.flare.setAccessibleName("flare day")
         self.flare.setMinimumHeight(56)
         self.flare.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.flare.toggled.connect(self._describe)
-        outer.addWidget(self.flare)
+        inner.addWidget(self.flare)
         self.flare_note = QLabel()
         self.flare_note.setWordWrap(True)
-        outer.addWidget(self.flare_note)
-        outer.addStretch(1)
+        inner.addWidget(self.flare_note)
+        inner.addStretch(1)
+        outer.addWidget(ScrollPage(questions), 1)
         row = QHBoxLayout()
-        back = QPushButton("Back to the list")
+        back = QPushButton("Back to the list  (Esc)")
+        back.setAccessibleName("back to the list")
+        back.setMinimumHeight(64)
         back.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         back.clicked.connect(self.cancelled)
         self.start = QPushButton("Start  (Enter)")
@@ -163,8 +181,7 @@ class BeforeSession(QWidget):
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.on_go()
         elif key == Qt.Key.Key_Escape:
-            self.pain.set_value(None)
-            self.on_go()
+            self.cancelled.emit()
         elif key == Qt.Key.Key_F:
             self.flare.toggle()
         elif key == Qt.Key.Key_Backspace:
@@ -185,8 +202,11 @@ class ProgramView(QDialog):
         super().__init__(parent)
         self.setWindowTitle("qltimer - your program")
         self.setAccessibleName("program")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 20, 28, 20)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(20, 12, 20, 12)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(8, 0, 8, 0)
         heading = QLabel("Your program")
         heading.setObjectName("heading")
         layout.addWidget(heading)
@@ -245,10 +265,15 @@ class ProgramView(QDialog):
         )
         also.setWordWrap(True)
         layout.addWidget(also)
-        close = QPushButton("Close  (Esc)")
-        close.clicked.connect(self.accept)
-        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
-        self.resize(760, 720)
+        layout.addStretch(1)
+        outer.addWidget(ScrollPage(page), 1)  # on a short screen the path scrolls, Close stays
+        self.close_button = QPushButton("Close  (Esc)")
+        self.close_button.setAccessibleName("close program")
+        self.close_button.setMinimumHeight(56)
+        self.close_button.clicked.connect(self.accept)
+        outer.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignRight)
+        full_screen_shortcut(self, parent)
+        fit_window(self, (760, 720), centre=parent is None)
 
 
 class SuggestionBanner(QFrame):
@@ -268,19 +293,19 @@ class SuggestionBanner(QFrame):
         layout = QVBoxLayout(self)
         self.title = QLabel()
         self.title.setObjectName("previewTitle")
+        self.title.setWordWrap(True)
         self.reason = QLabel()
         self.reason.setWordWrap(True)
-        row = QHBoxLayout()
+        row = QHBoxLayout()  # the answers beside the question: one line less on a short screen
         self.accept = QPushButton("Yes, move on")
         self.accept.setAccessibleName("accept suggestion")
         self.decline = QPushButton("Not now")
         self.decline.setAccessibleName("decline suggestion")
-        row.addStretch(1)
+        row.addWidget(self.title, 1)
         row.addWidget(self.decline)
         row.addWidget(self.accept)
-        layout.addWidget(self.title)
-        layout.addWidget(self.reason)
         layout.addLayout(row)
+        layout.addWidget(self.reason)
         self.accept.clicked.connect(lambda: self._answer(True))
         self.decline.clicked.connect(lambda: self._answer(False))
         self.setVisible(False)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -13,7 +23,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QStyle,
     QStyledItemDelegate,
@@ -27,6 +36,7 @@ from qltimer.catalog import Catalog
 from qltimer.cli import format_dose, format_duration
 from qltimer.engine import expand
 from qltimer.gui.coaching import SuggestionBanner
+from qltimer.gui.fitting import ScrollPage
 from qltimer.history import History, SessionRecord
 from qltimer.progress import due_status, week_count
 from qltimer.script import Per, Session, Sides, Step, StepKind
@@ -34,6 +44,7 @@ from qltimer.script import Per, Session, Sides, Step, StepKind
 _ROLE_ID = Qt.ItemDataRole.UserRole
 _ROLE_SUB = Qt.ItemDataRole.UserRole + 1
 _PAD_X, _PAD_Y, _GAP = 14, 12, 4
+_MOVES = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -5, Qt.Key.Key_PageDown: 5}
 
 
 class SessionItemDelegate(QStyledItemDelegate):
@@ -208,7 +219,7 @@ def _escape(text: str) -> str:
 
 
 class HomeView(QWidget):
-    """Pick a session and start it.
+    """Pick a session and start it. The session the program suggests next is chosen to begin with.
 
     Signals:
         session_chosen(str): the id of the session now selected.
@@ -233,8 +244,9 @@ class HomeView(QWidget):
         self.status: dict[str, str] = {}  # session id -> "last done ... · due ..."
         self.extra_notices: list[str] = []
         self.keyed_notices: dict[str, str] = {}
+        self.suggested: str | None = None  # what the program suggests doing next
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(24, 20, 24, 20)
+        outer.setContentsMargins(20, 12, 20, 12)
         top = QHBoxLayout()
         heading = QLabel("Choose a session")
         heading.setObjectName("heading")
@@ -244,18 +256,25 @@ class HomeView(QWidget):
         self.program_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         top.addWidget(self.program_button)
         outer.addLayout(top)
+        # The plan, a suggestion and notices scroll on a short screen; the list keeps its room.
+        news = QWidget()
+        news_layout = QVBoxLayout(news)
+        news_layout.setContentsMargins(0, 0, 0, 0)
         self.plan = QLabel()
         self.plan.setObjectName("planLine")
         self.plan.setAccessibleName("plan")
         self.plan.setWordWrap(True)
-        outer.addWidget(self.plan)
+        news_layout.addWidget(self.plan)
         self.suggestion = SuggestionBanner()
-        outer.addWidget(self.suggestion)
+        news_layout.addWidget(self.suggestion)
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
         self.notice.setVisible(False)
-        outer.addWidget(self.notice)
+        news_layout.addWidget(self.notice)
+        self.news = ScrollPage(news)
+        self.news.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        outer.addWidget(self.news)
 
         row = QHBoxLayout()
         outer.addLayout(row, 1)
@@ -273,34 +292,34 @@ class HomeView(QWidget):
         self.list.setItemDelegate(SessionItemDelegate(self.list))
         row.addWidget(self.list, 2)
         self.preview = SessionPreview()
-        scroll = QScrollArea()
-        scroll.setWidget(self.preview)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
         right = QVBoxLayout()
-        right.addWidget(scroll, 1)
+        right.addWidget(ScrollPage(self.preview), 1)
         self.start = QPushButton("Start  (Enter)")
         self.start.setObjectName("startButton")
         self.start.setAccessibleName("start")
         self.start.setMinimumHeight(64)
         self.start.setDefault(True)
         self.start.clicked.connect(self.on_start)
+        # The arrow keys choose the session even while Start has the keyboard (a button would
+        # take them to move the focus).
+        self.start.installEventFilter(self)
         right.addWidget(self.start)
         row.addLayout(right, 3)
         self.list.itemActivated.connect(lambda _item: self.on_start())
-        self.refresh()
         self.list.currentItemChanged.connect(self.on_current_item_changed)
+        self.refresh()
         self._show_problems()
-        if self.list.count():
-            self.list.setCurrentRow(0)
-            self.on_current_item_changed(self.list.currentItem(), None)
-        else:
+        if not self.list.count():
             self.preview.show_session(None)
             self.start.setEnabled(False)
         self.start.setFocus()
 
     def refresh(self, today: date | None = None) -> None:
-        """(Re)build the list with when each session was last done and whether it is due."""
+        """(Re)build the list with when each session was last done and whether it is due.
+
+        The session the program suggests next is chosen when that suggestion is new (at the
+        start, and after a session or a step up the program); otherwise the choice stays.
+        """
         self.today = today or self.today
         current = self.current_session()
         self.list.blockSignals(True)
@@ -332,9 +351,17 @@ class HomeView(QWidget):
             item.setData(_ROLE_ID, session.id)
             item.setData(_ROLE_SUB, line)
             self.list.addItem(item)
-            if current is not None and current.id == session.id:
-                self.list.setCurrentItem(item)
+        offered = {s.id: s.frequency for s in self.catalog.sessions.values()}
+        suggested = coach.next_session(self._stage, records, offered, self.today)
+        chosen = current.id if current is not None else None
+        if suggested is not None and suggested != self.suggested:
+            chosen = suggested
+        self.suggested = suggested
+        ids = [str(self.list.item(row).data(_ROLE_ID)) for row in range(self.list.count())]
+        self.list.setCurrentRow(ids.index(chosen) if chosen in ids else 0)
         self.list.blockSignals(False)
+        if self.list.count():
+            self.on_current_item_changed(self.list.currentItem(), None)
 
     def _coach(self, records: list[SessionRecord]) -> None:
         """The plan line, the stage, and any suggestion, from the history."""
@@ -417,22 +444,34 @@ class HomeView(QWidget):
             self.start_requested.emit(session.id)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter starts; with Start focused, the arrow keys still choose the session."""
+        """Enter starts; the arrow keys and Page Up/Down choose the session."""
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.on_start()
             return
-        moves = {
-            Qt.Key.Key_Up: -1,
-            Qt.Key.Key_Down: 1,
-            Qt.Key.Key_PageUp: -5,
-            Qt.Key.Key_PageDown: 5,
-        }
-        step = moves.get(Qt.Key(event.key()))
-        if step is not None and self.list.count():
-            row = max(0, min(self.list.count() - 1, self.list.currentRow() + step))
-            self.list.setCurrentRow(row)
+        if self._move(event):
             return
         super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The Start button's arrow keys move the choice in the list, not the focus."""
+        if (
+            watched is self.start
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and self._move(event)
+        ):
+            return True
+        return super().eventFilter(watched, event)
+
+    def _move(self, event: QKeyEvent) -> bool:
+        """Up/Down one session, Page Up/Down five; True when the key was one of those."""
+        step = _MOVES.get(event.key())
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if step is None or not plain or not self.list.count():
+            return False
+        row = max(0, min(self.list.count() - 1, self.list.currentRow() + step))
+        self.list.setCurrentRow(row)
+        return True
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -177,3 +177,26 @@ def test_the_home_plan_line_counts_the_week_and_the_release(qtbot: QtBot, histor
     window = make_window(qtbot, history)
     assert "Ball release: day 3 of 14, due today" in window.home.plan.text()
     assert "This week:" in window.home.plan.text()
+
+
+def test_before_a_session_esc_goes_back_and_enter_starts_without_a_score(
+    qtbot: QtBot, history: History
+) -> None:
+    window = make_window(qtbot, history)
+    window.home.list.setCurrentRow(list(window.catalog.sessions).index("ql-level-1"))
+    qtbot.keyClick(window.home, Qt.Key.Key_Return)
+    before = window.before
+    assert "Enter to start without a score. Esc goes back." in before.hint.text()
+    qtbot.keyClick(before, Qt.Key.Key_3)
+    with qtbot.waitSignal(before.cancelled):
+        qtbot.keyClick(before, Qt.Key.Key_Escape)
+    assert window.stack.currentWidget() is window.home and window.run_view is None
+    assert window.home.start.hasFocus() or window.home.focusWidget() is window.home.start
+    qtbot.keyClick(window.home, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is before and before.pain.value() is None, "asked afresh"
+    with qtbot.waitSignal(before.go) as go:
+        qtbot.keyClick(before, Qt.Key.Key_Return)
+    assert go.args == [-1, False]
+    view = window.run_view
+    assert view is not None and view.controller.session.id == "ql-level-1"
+    view.controller.end_early()

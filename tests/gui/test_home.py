@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -10,7 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from qltimer.catalog import load_catalog
 from qltimer.gui.app import MainWindow
+from qltimer.history import open_history
 from qltimer.settings import Settings
+from tests.helpers import simulate_run
 
 
 def by_name(root: QWidget, name: str) -> QWidget:
@@ -54,3 +57,50 @@ def test_home_tells_about_broken_and_clashing_user_files(qtbot: QtBot, data_dir:
     assert not notice.isHidden()
     assert "broken.toml:1:1" in notice.text()
     assert "ball-release" in notice.text() and "in its place" in notice.text()
+
+
+def shown(qtbot: QtBot, window: MainWindow) -> MainWindow:
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # keys go to the active window
+    return window
+
+
+def test_the_first_arrow_key_moves_the_choice_even_with_start_focused(qtbot: QtBot) -> None:
+    window = shown(qtbot, MainWindow(load_catalog(), settings=Settings(safety_acknowledged=True)))
+    home = window.home
+    qtbot.waitUntil(home.start.hasFocus)
+    assert home.current_session().id == "phase-one"  # type: ignore[union-attr]
+    with qtbot.waitSignal(home.session_chosen) as chosen:
+        qtbot.keyClick(home.start, Qt.Key.Key_Down)
+    assert chosen.args == ["standing-seated"] and home.start.hasFocus()
+    qtbot.keyClick(home.start, Qt.Key.Key_PageDown)
+    assert home.list.currentRow() == home.list.count() - 1, "five on, or the last"
+    qtbot.keyClick(home.start, Qt.Key.Key_Up)
+    qtbot.keyClick(home.start, Qt.Key.Key_PageUp)
+    assert home.list.currentRow() == 0
+    qtbot.keyClick(home.start, Qt.Key.Key_Down)
+    qtbot.keyClick(home.start, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.before
+    assert window.before.session is not None and window.before.session.id == "standing-seated"
+
+
+def test_home_offers_what_the_program_suggests_next(qtbot: QtBot, tmp_path: Path) -> None:
+    history, _ = open_history(tmp_path / "history.sqlite3")
+    now = datetime.now(UTC)
+    history.decide("level-2", True, now - timedelta(days=1))  # moved on to level 2
+    simulate_run(history, load_catalog().sessions["ball-release"], now - timedelta(days=1))
+    window = shown(
+        qtbot, MainWindow(load_catalog(), history, settings=Settings(safety_acknowledged=True))
+    )
+    assert window.home.current_session().id == "ql-level-2"  # type: ignore[union-attr]
+    assert window.home.start.text().startswith("Start: QL level 2")
+    qtbot.keyClick(window.home.start, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.before
+    assert window.before.session is not None and window.before.session.id == "ql-level-2"
+    # Esc there goes back to the list, with the same session chosen.
+    qtbot.keyClick(window.before, Qt.Key.Key_Escape)
+    assert window.stack.currentWidget() is window.home and window.run_view is None
+    assert window.home.current_session().id == "ql-level-2"  # type: ignore[union-attr]

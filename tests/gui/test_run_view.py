@@ -81,7 +81,7 @@ def setup(qtbot: QtBot, history: History) -> tuple[MainWindow, FakeClock, Silent
 def start(window: MainWindow) -> RunView:
     window.home.on_start()
     assert window.stack.currentWidget() is window.before
-    QTest.keyClick(window.before, Qt.Key.Key_Escape)  # no pain score today
+    QTest.keyClick(window.before, Qt.Key.Key_Return)  # Enter with no score typed: none today
     view = window.run_view
     assert view is not None and window.stack.currentWidget() is view
     return view
