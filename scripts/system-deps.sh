@@ -2,7 +2,8 @@
 # Install the system packages qltimer needs on Debian/Ubuntu, but only those that are missing.
 # Used by `make run` and `make test`; safe to run again (it does nothing when all is present).
 #   scripts/system-deps.sh          runtime + build needs (ALSA headers, compiler, Qt's X11 libs)
-#   scripts/system-deps.sh --test   also what the end-to-end tests use (Xvfb, xdotool)
+#   scripts/system-deps.sh --test   also what the end-to-end tests use (Xvfb, xdotool, and
+#                                   Openbox to frame windows as a desktop would)
 set -eu
 
 PY=${PYTHON:-python3}
@@ -44,6 +45,7 @@ if [ "${1:-}" = "--test" ]; then
 xvfb
 xauth
 xdotool
+openbox
 dbus-daemon|dbus
 poppler-utils
 libfaketime

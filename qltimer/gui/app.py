@@ -8,11 +8,12 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QEvent, Qt, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
@@ -23,6 +24,7 @@ from qltimer.coach import flare_variant
 from qltimer.engine import Phase, PhaseKind
 from qltimer.gui.coaching import BeforeSession, ProgramView, SafetyDialog, safety_shortcut
 from qltimer.gui.dialogs import Ask
+from qltimer.gui.fitting import FRAME_GUESS, FrameWatch, screen_areas, toggle_full_screen
 from qltimer.gui.home import HomeView
 from qltimer.gui.run_view import RunController, RunView
 from qltimer.gui.saving import SaveKeeper
@@ -31,7 +33,7 @@ from qltimer.history import History, HistoryError, HistoryTooNewError, OpenRepor
 from qltimer.instance import InstanceLock
 from qltimer.recording import RescueReport, import_rescued, plain_reason
 from qltimer.script import Session
-from qltimer.settings import Settings
+from qltimer.settings import Settings, place_window
 
 if TYPE_CHECKING:
     from qltimer.gui.history_window import HistoryWindow
@@ -83,7 +85,8 @@ class MainWindow(QMainWindow):
         self.rescue_without_history = rescue_without_history
         self.catalog = catalog
         self.history = history
-        self.settings = settings if settings is not None else Settings()
+        # A copy: the window keeps its own place and size in it, not in the caller's object.
+        self.settings = replace(settings) if settings is not None else Settings()
         self.player: CuePlayer = player if player is not None else SilentPlayer()
         self.player.volume = self.settings.volume / 100
         self.player.muted = self.settings.muted
@@ -115,7 +118,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.summary)
         self._build_menu()
         self.stack.setCurrentWidget(self.home)
-        self.resize(1280, 800)
+        self.place_on_screen()
 
     # -- running a session ---------------------------------------------------------------------
     def start_session(
@@ -269,6 +272,45 @@ class MainWindow(QMainWindow):
         with contextlib.suppress(OSError):  # read-only data folder: kept for this run only
             self.settings.save()
 
+    # -- the window on the screen ---------------------------------------------------------------
+    def place_on_screen(self) -> None:
+        """Where it was last time if it still fits there, else as big as the screen allows up to
+        1280x800, frame included; maximised or full screen again if it was."""
+        x, y, w, h = place_window(self.settings, screen_areas(self), FRAME_GUESS)
+        self.setGeometry(x, y, w, h)
+        self.frame_watch = FrameWatch(self)  # the real frame is known once shown: check again
+        state = Qt.WindowState.WindowNoState
+        if self.settings.window_maximized:
+            state |= Qt.WindowState.WindowMaximized
+        if self.settings.window_full_screen:
+            state |= Qt.WindowState.WindowFullScreen
+        self.setWindowState(state)
+
+    @Slot()
+    def toggle_full_screen(self) -> None:
+        """F11, on any page: the window fills the screen, or goes back to how it was."""
+        toggle_full_screen(self)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.WindowStateChange:
+            self.full_screen_action.setChecked(self.isFullScreen())
+            if self.isVisible():
+                self.remember_window()
+
+    def remember_window(self) -> None:
+        """Keep the window's place, size and state for next time."""
+        s = self.settings
+        s.window_full_screen = self.isFullScreen()
+        s.window_maximized = self.isMaximized()
+        inside = self.normalGeometry() if s.window_full_screen or s.window_maximized else None
+        if inside is None or inside.isEmpty():
+            inside = self.geometry()
+        s.window_x, s.window_y = inside.x(), inside.y()
+        s.window_width, s.window_height = inside.width(), inside.height()
+        with contextlib.suppress(OSError):  # read-only data folder: kept for this run only
+            s.save()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing mid-session ends it early, keeping what was done."""
         if self.run_view is not None and not self.run_view.controller.run.finished:
@@ -286,6 +328,7 @@ class MainWindow(QMainWindow):
             if keep_open:
                 event.ignore()
                 return
+        self.remember_window()
         super().closeEvent(event)
 
     def _build_menu(self) -> None:
@@ -320,6 +363,11 @@ class MainWindow(QMainWindow):
         self.mute_action.setChecked(self.settings.muted)
         self.mute_action.triggered.connect(self.set_muted)
         sound.addAction(self.mute_action)
+        view = self.menuBar().addMenu("&View")
+        self.full_screen_action = QAction("&Full screen", self, checkable=True)
+        self.full_screen_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
+        self.full_screen_action.triggered.connect(self.toggle_full_screen)
+        view.addAction(self.full_screen_action)
         help_menu = self.menuBar().addMenu("H&elp")
         for text, slot, keys in (
             ("&Safety advice", self.show_safety, "F1"),

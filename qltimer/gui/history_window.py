@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -41,6 +42,7 @@ from qltimer.cli import format_duration, format_seconds
 from qltimer.coach import PAIN_RISE, side_lag
 from qltimer.gui.charts import DaysCalendar, balance_chart, hold_chart, pain_chart, weekly_chart
 from qltimer.gui.dialogs import Ask
+from qltimer.gui.fitting import FrameWatch, fit_window, full_screen_shortcut
 from qltimer.gui.report import write_report
 from qltimer.gui.summary import SummaryView
 from qltimer.history import (
@@ -153,7 +155,9 @@ class HistoryWindow(QMainWindow):
         self._build_sessions_tab()
         self._build_charts_tab()
         self._build_menu()
-        self.resize(1200, 800)
+        full_screen_shortcut(self)
+        fit_window(self, (1200, 800))  # within the screen, frame included
+        self.frame_watch = FrameWatch(self)
         self.reload()
 
     # -- layout ----------------------------------------------------------------------------------
@@ -204,16 +208,23 @@ class HistoryWindow(QMainWindow):
     def _build_charts_tab(self) -> None:
         page = QWidget()
         outer = QHBoxLayout(page)
+        # A side bar: the charts, and under them what to draw; the chart has the rest (so the
+        # page fits an 800-pixel-wide screen).
+        side = QVBoxLayout()
         self.chart_list = QListWidget()
         self.chart_list.setAccessibleName("charts")
         for key, name in CHARTS:
             self.chart_list.addItem(name)
             self.chart_list.item(self.chart_list.count() - 1).setData(_INDEX_ROLE, key)
-        self.chart_list.setFixedWidth(300)
         self.chart_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer.addWidget(self.chart_list)
-        right = QVBoxLayout()
-        controls = QHBoxLayout()
+        self.chart_list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        rows = self.chart_list.count()
+        self.chart_list.setFixedHeight(
+            rows * self.chart_list.sizeHintForRow(0) + 2 * self.chart_list.frameWidth()
+        )
+        side.addWidget(self.chart_list)
+        controls = QFormLayout()
+        controls.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.exercise = QComboBox()
         self.exercise.setAccessibleName("exercise")
         self.plan = QComboBox()
@@ -223,7 +234,7 @@ class HistoryWindow(QMainWindow):
         for name, _ in RANGES:
             self.range.addItem(name)
         self.range.setCurrentIndex(self._period)
-        for box, chars in ((self.exercise, 10), (self.plan, 14), (self.range, 10)):
+        for box, chars in ((self.exercise, 10), (self.plan, 10), (self.range, 10)):
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
@@ -235,10 +246,15 @@ class HistoryWindow(QMainWindow):
         ):
             lab = QLabel(label)
             lab.setBuddy(box)
-            controls.addWidget(lab)
-            controls.addWidget(box)
-        controls.addStretch(1)
-        right.addLayout(controls)
+            controls.addRow(lab, box)
+        side.addLayout(controls)
+        side.addStretch(1)
+        side_bar = QWidget()
+        side_bar.setLayout(side)
+        side_bar.setMaximumWidth(340)
+        side.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(side_bar)
+        right = QVBoxLayout()
         self.chart_stack = QStackedWidget()
         self.chart_view = QChartView()
         self._chart: QChart | None = None
@@ -494,20 +510,27 @@ class HistoryWindow(QMainWindow):
     def on_annotate(self) -> None:
         """The session's summary, where pain after, effort and a note can be added or changed."""
         row = self.table.currentIndex().row()
+        dialog = self.annotate_dialog(row)
+        if dialog is not None and dialog.exec():
+            self.reload()
+            self.table.selectRow(row)
+
+    def annotate_dialog(self, row: int) -> QDialog | None:
+        """The dialog on_annotate shows for the session in *row* (None for no row)."""
         if row < 0:
-            return
+            return None
         record = self.model.records[row]
         dialog = QDialog(self)
         dialog.setWindowTitle(f"qltimer - {record.title}")
         layout = QVBoxLayout(dialog)
+        layout.setContentsMargins(0, 0, 0, 0)
         view = SummaryView(self.history)
         layout.addWidget(view)
         view.show_session(record.uuid)
         view.closed.connect(dialog.accept)
-        dialog.resize(1000, 700)
-        if dialog.exec():
-            self.reload()
-            self.table.selectRow(row)
+        full_screen_shortcut(dialog)
+        fit_window(dialog, (1000, 700), centre=False)
+        return dialog
 
     # -- export and import -----------------------------------------------------------------------
     def _export(self, text: str, suffix: str) -> None:

@@ -11,19 +11,18 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from qltimer.cli import format_seconds
 from qltimer.coach import REFERENCE_CAVEAT, REFERENCES, balance_verdict, pain_flag, side_lag
+from qltimer.gui.fitting import ScrollPage
 from qltimer.history import History, SessionRecord, StepRecord
 from qltimer.progress import BALANCE_BAND, SummaryRow, hold_gaps, hold_points, in_band, summarize
 
@@ -134,16 +133,16 @@ class SummaryView(QWidget):
         super().__init__(parent)
         self.history = history
         self.uuid = ""
-        # The whole page scrolls on a short screen (800x480) rather than squeezing the window.
-        page = QScrollArea()
-        page.setWidgetResizable(True)
-        page.setFrameShape(QFrame.Shape.NoFrame)
+        # The page scrolls on a short screen (800x480) rather than squeezing the window; the
+        # Save button stays in sight below it.
         content = QWidget()
-        page.setWidget(content)
-        QVBoxLayout(self).addWidget(page)
-        self.layout().setContentsMargins(0, 0, 0, 0)
+        self.page = ScrollPage(content)
+        page_layout = QVBoxLayout(self)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.setSpacing(0)
+        page_layout.addWidget(self.page, 1)
         outer = QVBoxLayout(content)
-        outer.setContentsMargins(28, 20, 28, 20)
+        outer.setContentsMargins(28, 16, 28, 8)
         self.heading = QLabel()
         self.heading.setObjectName("heading")
         self.heading.setAccessibleName("summary heading")
@@ -155,7 +154,7 @@ class SummaryView(QWidget):
 
         self.table_host = QWidget()
         self.grid = QGridLayout(self.table_host)
-        self.grid.setHorizontalSpacing(24)
+        self.grid.setHorizontalSpacing(20)
         self.grid.setVerticalSpacing(6)
         outer.addWidget(self.table_host, 1)
         self.balance = QLabel()
@@ -196,6 +195,7 @@ class SummaryView(QWidget):
             form.addWidget(widget, 2 * row + 1, 0)
         outer.addLayout(form)
         buttons = QHBoxLayout()
+        buttons.setContentsMargins(28, 8, 28, 12)
         buttons.addStretch(1)
         self.save = QPushButton("Save and finish (Enter)")
         self.save.setAccessibleName("save summary")
@@ -203,7 +203,7 @@ class SummaryView(QWidget):
         self.save.setMinimumHeight(52)
         self.save.clicked.connect(self.on_save)
         buttons.addWidget(self.save)
-        outer.addLayout(buttons)
+        page_layout.addLayout(buttons)
         self.pain.picked.connect(lambda _v: self.effort.setFocus())
         self.pain.picked.connect(lambda _v: self._show_pain_flag())
         self._steps: list[StepRecord] = []
@@ -337,6 +337,8 @@ class SummaryView(QWidget):
             )
             for col, text in enumerate(cells):
                 label = QLabel(text)
+                # Names and comparisons wrap on a narrow screen rather than widen the page.
+                label.setWordWrap(col in (0, 4, 5))
                 if col == 3:
                     label.setObjectName("summaryDone")
                 if col == 4 and row.new_best:
