@@ -3,22 +3,33 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [NAME...]
 
 Uses a throwaway data folder with a generated history (bench/gen_history.py), never yours.
+"pages" shows every page but the run screen as the app opens on an 800x480 and a 1280x800
+screen (each in a process of its own: a screen's size is fixed when Qt starts). "x11" runs the
+real app on an 800x480 X screen (Xvfb on display :91, or QLTIMER_SHOTS_DISPLAY) with Openbox
+drawing the window frame, and grabs the whole screen.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    # A screen with room for every window size asked for below (offscreen's own is 800x800,
+    # and windows keep within their screen).
+    _screen = Path(tempfile.mkdtemp(prefix="qltimer-screen-")) / "screen.json"
+    _screen.write_text(json.dumps({"screens": [{"name": "shots", "width": 1920, "height": 1200}]}))
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
 os.environ["QLTIMER_DATA_DIR"] = tempfile.mkdtemp(prefix="qltimer-shots-")
 
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
@@ -35,6 +46,7 @@ from qltimer.gui.run_view import RunView  # noqa: E402
 from qltimer.gui.summary import SummaryView  # noqa: E402
 from qltimer.history import open_history  # noqa: E402
 from qltimer.settings import Settings  # noqa: E402
+from tests.apprun import NO_DEVICE_RC, start_app, stop, wait_for  # noqa: E402
 from tests.helpers import FakeClock, simulate_run  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -55,16 +67,83 @@ def save(widget: QWidget, name: str, app: QApplication) -> None:
 
 
 def shots() -> dict[str, Callable[[QApplication], None]]:
-    def home(app: QApplication) -> None:
-        hist, _ = open_history()
-        if not hist.sessions():
-            generate(hist, 1.0, seed=3, end=TODAY)
+    def pages(app: QApplication) -> None:
+        """Each page but the run screen, on each screen size, in a process of its own."""
         for w, h in SIZES:
-            window = MainWindow(load_catalog(), hist, today=TODAY)
-            window.resize(w, h)
-            window.show()
-            save(window, f"home-{w}x{h}", app)
-            window.close()
+            folder = Path(tempfile.mkdtemp(prefix="qltimer-screen-"))
+            config = folder / "screen.json"
+            config.write_text(json.dumps({"screens": [{"name": "shots", "width": w, "height": h}]}))
+            subprocess.run(
+                [sys.executable, __file__, f"pages-{w}x{h}"],
+                env={**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"},
+                check=True,
+            )
+
+    def x11(app: QApplication) -> None:
+        """Home, the safety advice and the check before a session from the real app on X."""
+        display = os.environ.get("QLTIMER_SHOTS_DISPLAY", ":91")
+        folder = Path(tempfile.mkdtemp(prefix="qltimer-x11-"))
+        data = folder / "data"
+        hist, _ = open_history(data / "history.sqlite3")
+        generate(hist, 1.0, seed=3, end=datetime.now(UTC).date())
+        hist.conn.close()
+        server = subprocess.Popen(
+            ["Xvfb", display, "-screen", "0", "800x480x24", "-nolisten", "tcp"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        number = display.lstrip(":")
+        wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), 30, "Xvfb")
+        ready = folder / "openbox-ready"
+        env = {**os.environ, "DISPLAY": display, "HOME": str(folder)}
+        wm = subprocess.Popen(["openbox", "--startup", f"touch {ready}"], env=env)
+        qltimer = None
+        try:
+            wait_for(ready.exists, 30, "Openbox")
+            qltimer = start_app([], folder / "home", data, display=display, asoundrc=NO_DEVICE_RC)
+
+            def xdo(*args: str) -> str:
+                done = subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True)
+                return done.stdout.strip()
+
+            def window(title: str) -> str:
+                found: list[str] = [""]
+
+                def look() -> bool:
+                    found[0] = xdo("search", "--onlyvisible", "--name", title)
+                    return bool(found[0])
+
+                wait_for(look, 60, title)
+                return found[0].split()[0]
+
+            def grab(name: str) -> None:
+                # Let the window manager and the app finish drawing (a script, not a test).
+                time.sleep(1.0)
+                path = OUT / f"{name}.png"
+                subprocess.run(
+                    [sys.executable, str(ROOT / "tests" / "grab_window.py"), "0", str(path)],
+                    env={**env, "QT_QPA_PLATFORM": "xcb"},
+                    check=True,
+                )
+                print(path.relative_to(ROOT))
+
+            safety = window("^qltimer - safety$")
+            grab("safety-800x480-x11")
+            xdo("windowfocus", "--sync", safety)
+            xdo("key", "Return")
+            home = window("^qltimer$")
+            grab("home-800x480-x11")
+            xdo("windowfocus", "--sync", home)
+            xdo("key", "Return")
+            grab("before-session-800x480-x11")
+            xdo("key", "Escape", "ctrl+q")
+            wait_for(lambda: qltimer is not None and qltimer.poll() is not None, 30, "quit")
+        finally:
+            if qltimer is not None:
+                stop(qltimer)
+            for proc in (wm, server):
+                proc.terminate()
+                proc.wait(timeout=30)
 
     def history(app: QApplication) -> None:
         hist, _ = open_history()
@@ -259,10 +338,64 @@ def shots() -> dict[str, Callable[[QApplication], None]]:
         "faults": faults,
         "history": history,
         "summary": summary,
-        "home": home,
+        "pages": pages,
         "run": run,
         "coaching": coaching,
+        "x11": x11,
     }
+
+
+def pages_on_this_screen(app: QApplication) -> None:
+    """Home, before a session, the summary, safety, the program and the history window as they
+    open on this process's screen (which is 800x480 or 1280x800)."""
+    area = app.primaryScreen().geometry()
+    size = f"{area.width()}x{area.height()}"
+    hist, _ = open_history()
+    if not hist.sessions():
+        generate(hist, 1.0, seed=3, end=TODAY)
+    catalog = load_catalog()
+    window = MainWindow(catalog, hist, settings=Settings(safety_acknowledged=True), today=TODAY)
+    window.show()
+    save(window, f"home-{size}", app)
+    window.home.on_start()
+    window.before.pain.set_value(3)
+    save(window, f"before-session-{size}", app)
+    window.before.cancelled.emit()
+    key = simulate_run(
+        hist,
+        catalog.sessions["ql-level-2"],
+        datetime(2026, 11, 20, 18, 5, tzinfo=UTC),
+        laps={"left": 10, "right": 8},
+    )
+    assert window.summary is not None
+    window.summary.show_session(key)
+    window.stack.setCurrentWidget(window.summary)
+    save(window, f"summary-{size}", app)
+    safety = SafetyDialog(window, first_time=True)
+    safety.show()
+    save(safety, f"safety-{size}", app)
+    safety.close()
+    window.show_program()
+    assert window.program is not None
+    save(window.program, f"program-{size}", app)
+    window.program.close()
+    history = HistoryWindow(hist, catalog, today=TODAY)
+    history.show()
+    save(history, f"history-{size}", app)
+    history.tabs.setCurrentIndex(1)
+    save(history, f"history-charts-{size}", app)
+    history.close()
+    window.close()
+    # Someone ready for level 2: the suggestion takes room on home.
+    ready, _ = open_history(Path(tempfile.mkdtemp(prefix="qltimer-ready-")) / "history.sqlite3")
+    for day in (0, 2, 4, 7, 9):
+        simulate_run(
+            ready, catalog.sessions["ql-level-1"], datetime(2026, 11, 9 + day, 7, 30, tzinfo=UTC)
+        )
+    window = MainWindow(catalog, ready, settings=Settings(safety_acknowledged=True), today=TODAY)
+    window.show()
+    save(window, f"home-suggestion-{size}", app)
+    window.close()
 
 
 def main() -> None:
@@ -270,7 +403,10 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     wanted = sys.argv[1:] or list(shots())
     for name in wanted:
-        shots()[name](app)
+        if name.startswith("pages-"):
+            pages_on_this_screen(app)
+        else:
+            shots()[name](app)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,8 @@ The rules live in :mod:`qltimer.coach`; this module only shows them and takes th
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -61,6 +61,7 @@ class SafetyDialog(QDialog):
         self.ok = QPushButton("I understand  (Enter)" if first_time else "Close  (Enter)")
         self.ok.setAccessibleName("understood")
         self.ok.setMinimumHeight(56)
+        self.ok.setStyleSheet("padding: 4px 20px;")  # room either side of the words
         self.ok.setDefault(True)
         self.ok.clicked.connect(self.accept)
         layout.addWidget(self.ok, 0, Qt.AlignmentFlag.AlignRight)
@@ -104,12 +105,6 @@ class BeforeSession(QWidget):
         inner.addWidget(ask)
         self.pain = ScalePicker("pain before", 0, 10)
         inner.addWidget(self.pain)
-        self.hint = QLabel(
-            "Type a digit (1 0 for 10) or click. Optional: press Enter to start without a "
-            "score. Esc goes back."
-        )
-        self.hint.setWordWrap(True)
-        inner.addWidget(self.hint)
         self.flare = QPushButton()
         self.flare.setCheckable(True)
         self.flare.setAccessibleName("flare day")
@@ -120,18 +115,27 @@ class BeforeSession(QWidget):
         self.flare_note = QLabel()
         self.flare_note.setWordWrap(True)
         inner.addWidget(self.flare_note)
+        # Last: on a short screen the buttons below say the same keys.
+        self.hint = QLabel(
+            "Type a digit (1 0 for 10) or click. Optional: press Enter to start without a "
+            "score. Esc goes back."
+        )
+        self.hint.setWordWrap(True)
+        inner.addWidget(self.hint)
         inner.addStretch(1)
         outer.addWidget(ScrollPage(questions), 1)
         row = QHBoxLayout()
         self.back = QPushButton("Back to the list  (Esc)")
         self.back.setAccessibleName("back to the list")
         self.back.setMinimumHeight(64)
+        self.back.setStyleSheet("padding: 4px 20px;")
         self.back.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.back.clicked.connect(self.cancelled)
         self.start = QPushButton("Start  (Enter)")
         self.start.setObjectName("startButton")
         self.start.setAccessibleName("start session")
         self.start.setMinimumHeight(64)
+        self.start.setStyleSheet("padding: 4px 28px;")  # the big words need room either side
         self.start.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.start.clicked.connect(self.on_go)
         row.addWidget(self.back)
@@ -143,7 +147,7 @@ class BeforeSession(QWidget):
 
     def ask(self, session: Session) -> None:
         self.session = session
-        self.title.setText(f"Before you start: {session.title}")
+        self.title.setText(f"Before you start: {session.title.split(':')[0]}")  # short, as Start
         self.pain.set_value(None)
         self.flare.setChecked(False)
         self._describe(False)
@@ -266,14 +270,24 @@ class ProgramView(QDialog):
         also.setWordWrap(True)
         layout.addWidget(also)
         layout.addStretch(1)
-        outer.addWidget(ScrollPage(page), 1)  # on a short screen the path scrolls, Close stays
+        self.page = ScrollPage(page)  # on a short screen the path scrolls, Close stays
+        outer.addWidget(self.page, 1)
+        self.here = self.boxes.get(stage.key)
         self.close_button = QPushButton("Close  (Esc)")
         self.close_button.setAccessibleName("close program")
         self.close_button.setMinimumHeight(56)
+        self.close_button.setStyleSheet("padding: 4px 20px;")
         self.close_button.clicked.connect(self.accept)
         outer.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignRight)
         full_screen_shortcut(self, parent)
         fit_window(self, (760, 720), centre=parent is None)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Where the person is, in sight first (on a short screen it is further down)."""
+        super().showEvent(event)
+        if self.here is not None:
+            here = self.here
+            QTimer.singleShot(0, lambda: self.page.ensureWidgetVisible(here, 0, 0))
 
 
 class SuggestionBanner(QFrame):

@@ -131,6 +131,12 @@ class ScrollPage(QScrollArea):
             hint.setHeight(content.heightForWidth(width) + 2 * self.frameWidth())
         return hint
 
+    def minimumSizeHint(self) -> QSize:
+        """No taller than its words need (a scroll area's own minimum is a fixed 68 pixels)."""
+        least = super().minimumSizeHint()
+        least.setHeight(min(least.height(), self.sizeHint().height()))
+        return least
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if event.size().width() != self._width:

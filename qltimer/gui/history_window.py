@@ -6,10 +6,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCharts import QChart, QChartView
+from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -73,6 +75,7 @@ CHARTS = (
     ("pain", "Pain before and after"),
 )
 _INDEX_ROLE = Qt.ItemDataRole.UserRole
+NARROW_CHART = 700  # pixels: a chart narrower than this has fewer dates along the bottom
 WEEKLY_ABOVE = 60  # more sessions than this in the period: one point a week reads better
 
 
@@ -260,6 +263,7 @@ class HistoryWindow(QMainWindow):
         self._chart: QChart | None = None
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setAccessibleName("chart")
+        self.chart_view.installEventFilter(self)
         self.calendar = DaysCalendar()
         self.empty = QLabel()
         self.empty.setObjectName("emptyState")
@@ -480,10 +484,27 @@ class HistoryWindow(QMainWindow):
         # The view does not own its chart here: keep it alive ourselves, and let the old one go
         # only once the view has let go of it (a chart deleted under the view crashes it).
         old, self._chart = self._chart, chart
+        self.fit_chart()
         self.chart_view.setChart(chart)
         if old is not None:
             old.deleteLater()
         self.chart_stack.setCurrentWidget(self.chart_view)
+
+    def fit_chart(self) -> None:
+        """In a narrow window (800 wide) the dates along the bottom are fewer, so that each has
+        room for its words."""
+        chart = self._chart
+        if chart is None:
+            return
+        narrow = self.chart_view.width() < NARROW_CHART
+        for axis in chart.axes(Qt.Orientation.Horizontal):
+            if isinstance(axis, QDateTimeAxis):
+                axis.setTickCount(4 if narrow else 6)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.chart_view and event.type() == QEvent.Type.Resize:
+            self.fit_chart()
+        return super().eventFilter(watched, event)
 
     def _weekly(self, sessions: list[SessionRecord], per_week: float) -> QChart:
         first = min(s.started_at for s in sessions).date()

@@ -12,10 +12,19 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTimer,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QShowEvent
+from PySide6.QtGui import (
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -44,6 +53,9 @@ from qltimer.script import Per, Session, Sides, Step, StepKind
 _ROLE_ID = Qt.ItemDataRole.UserRole
 _ROLE_SUB = Qt.ItemDataRole.UserRole + 1
 _PAD_X, _PAD_Y, _GAP = 14, 12, 4
+SHORT = 500  # pixels: a page this short is on a small screen
+NARROW = 1000  # pixels: and one this narrow
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum"
 _MOVES = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -5, Qt.Key.Key_PageDown: 5}
 
 
@@ -248,13 +260,13 @@ class HomeView(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 12, 20, 12)
         top = QHBoxLayout()
-        heading = QLabel("Choose a session")
-        heading.setObjectName("heading")
-        top.addWidget(heading, 1)
+        self.heading = QLabel("Choose a session")
+        self.heading.setObjectName("heading")
+        top.addWidget(self.heading, 1)
         self.program_button = QPushButton("Your program  (Ctrl+P)")
         self.program_button.setAccessibleName("your program")
         self.program_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        top.addWidget(self.program_button)
+        top.addWidget(self.program_button, 0, Qt.AlignmentFlag.AlignRight)
         outer.addLayout(top)
         # The plan, a suggestion and notices scroll on a short screen; the list keeps its room.
         news = QWidget()
@@ -276,7 +288,7 @@ class HomeView(QWidget):
         self.news.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         outer.addWidget(self.news)
 
-        row = QHBoxLayout()
+        self.row = row = QHBoxLayout()
         outer.addLayout(row, 1)
         self.list = QListWidget()
         self.list.setObjectName("sessionList")
@@ -298,6 +310,7 @@ class HomeView(QWidget):
         self.start.setObjectName("startButton")
         self.start.setAccessibleName("start")
         self.start.setMinimumHeight(64)
+        self.start.setStyleSheet("padding: 4px 28px;")  # the big words need room either side
         self.start.setDefault(True)
         self.start.clicked.connect(self.on_start)
         # The arrow keys choose the session even while Start has the keyboard (a button would
@@ -473,9 +486,31 @@ class HomeView(QWidget):
         self.list.setCurrentRow(row)
         return True
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """On a small screen (800x480) the list and Start come first: the heading makes way,
+        the plan, suggestion and notices take at most two fifths of the height (scrolling),
+        and the list half the width."""
+        super().resizeEvent(event)
+        height = event.size().height()
+        short = height < SHORT
+        self.heading.setVisible(not short)
+        self.news.setMaximumHeight(height * 2 // 5 if short else QWIDGETSIZE_MAX)
+        # On a narrow screen the list gets half the width, so titles wrap less.
+        narrow = event.size().width() < NARROW
+        self.row.setStretch(0, 1 if narrow else 2)
+        self.row.setStretch(1, 1 if narrow else 3)
+        QTimer.singleShot(0, self._show_chosen)  # once the items are laid out at the new width
+
+    def _show_chosen(self) -> None:
+        """Scroll the list so that the chosen session is wholly in sight."""
+        item = self.list.currentItem()
+        if item is not None:
+            self.list.scrollToItem(item)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.start.setFocus()
+        QTimer.singleShot(0, self._show_chosen)
 
     @Slot(QListWidgetItem, QListWidgetItem)
     def on_current_item_changed(

@@ -197,10 +197,11 @@ class SummaryView(QWidget):
         buttons = QHBoxLayout()
         buttons.setContentsMargins(28, 8, 28, 12)
         buttons.addStretch(1)
-        self.save = QPushButton("Save and finish (Enter)")
+        self.save = QPushButton("Save and finish  (Enter)")
         self.save.setAccessibleName("save summary")
         self.save.setDefault(True)
         self.save.setMinimumHeight(52)
+        self.save.setStyleSheet("padding: 4px 20px;")  # room either side of the words
         self.save.clicked.connect(self.on_save)
         buttons.addWidget(self.save)
         page_layout.addLayout(buttons)
@@ -230,7 +231,8 @@ class SummaryView(QWidget):
             "ended early": "Session ended early",
             "interrupted": "Session interrupted",
         }.get(record.status, record.status)
-        self.heading.setText(f"{done_word}: {record.title}")
+        # The short name ("QL level 2"), so the results start higher on a small screen.
+        self.heading.setText(f"{done_word}: {record.title.split(':')[0]}")
         when = (
             "the first time you have done this session"
             if previous is None

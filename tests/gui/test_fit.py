@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -31,6 +31,7 @@ from qltimer.audio import SilentPlayer
 from qltimer.catalog import load_catalog
 from qltimer.engine import PhaseKind
 from qltimer.gui.app import STYLE, MainWindow
+from qltimer.gui.coaching import ProgramView
 from qltimer.gui.fitting import FRAME_GUESS
 from qltimer.gui.summary import SummaryView
 from qltimer.history import History, open_history
@@ -199,6 +200,12 @@ def test_child_page_fits_the_screen(
 ) -> None:
     top, main = open_page(qtbot, page, *history)
     assert problems(top, main) == []
+    if page == "program":  # where the person is shows first, even when the path scrolls
+        program = top
+        assert isinstance(program, ProgramView) and program.here is not None
+        here = program.here
+        where = QRect(here.mapTo(program.page.viewport(), QPoint(0, 0)), here.size())
+        assert program.page.viewport().rect().contains(where)
     if page in ("run", "help"):
         view, clock = top.run_view, top.clock  # type: ignore[attr-defined]
         for kind in (PhaseKind.SWITCH, PhaseKind.REST, PhaseKind.GET_READY):
