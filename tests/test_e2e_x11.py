@@ -84,6 +84,10 @@ def drive(x: Xvfb, tmp_path: Path, asoundrc: str, shot: Path | None) -> tuple[Dr
     try:
         safety = x.window("^qltimer - safety$", timeout=60)  # first run: the advice comes first
         x.key(safety, "Return")
+        before = x.window(
+            title("Before you start: End-to-end test session")
+        )  # asked, as Start asks
+        x.key(before, "4", "Return")  # pain now: 4
         window = x.window(title("Side plank - left side"))
         if shot is not None:
             x.grab(window, shot)
@@ -93,7 +97,7 @@ def drive(x: Xvfb, tmp_path: Path, asoundrc: str, shot: Path | None) -> tuple[Dr
         time.sleep(2.0)  # the person holds for two seconds, then says done
         x.key(window, "Return")
         did.long_hold = time.monotonic() - start
-        x.window(title("Carry - left side"))
+        x.window(title("Carry - left hand"))
         start = time.monotonic()
         gaps = []
         for gap in (1.0, 1.5):
@@ -118,7 +122,7 @@ def check_history(data: Path, did: Drive) -> None:
     rows = history_rows(data)
     assert {r["uuid"] for r in rows} == {rows[0]["uuid"]}, "exactly one session"
     assert rows[0]["session_id"] == "e2e" and rows[0]["status"] == "completed"
-    assert rows[0]["pain_after"] == 3
+    assert (rows[0]["pain_before"], rows[0]["pain_after"]) == (4, 3)
     got = [
         (r["exercise"], r["side"], r["target_seconds"], r["target_count"], r["actual_count"])
         for r in rows
@@ -200,7 +204,7 @@ def test_killed_mid_session_the_next_start_shows_it_interrupted_with_its_finishe
     x: Xvfb, tmp_path: Path
 ) -> None:
     home, data = tmp_path / "home", tmp_path / "data"
-    proc = start_app(["run", str(E2E)], home, data, display=x.display)
+    proc = start_app(["run", str(E2E), "--pain", "2"], home, data, display=x.display)
     try:
         x.key(x.window("^qltimer - safety$", timeout=60), "Return")
         x.window(title("Long hold - right side"))

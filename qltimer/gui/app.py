@@ -28,7 +28,7 @@ from qltimer import __version__, paths
 from qltimer.audio import CuePlayer, SilentPlayer, make_player
 from qltimer.catalog import Catalog, load_catalog
 from qltimer.coach import flare_variant
-from qltimer.engine import Phase, PhaseKind
+from qltimer.engine import Phase, PhaseKind, side_label
 from qltimer.gui.coaching import BeforeSession, ProgramView, SafetyDialog, safety_shortcut
 from qltimer.gui.dialogs import Ask
 from qltimer.gui.home import HomeView
@@ -193,25 +193,36 @@ class MainWindow(QMainWindow):
         controller.start()
         return view
 
-    def start_when_ready(self, session: Session) -> None:
-        """Ask the before-session question for *session* (``qltimer run``), once the first-run
-        safety advice has been read."""
+    def start_when_ready(
+        self, session: Session, answers: tuple[int | None, bool] | None = None
+    ) -> None:
+        """``qltimer run``: once the first-run safety advice has been read, ask the
+        before-session question for *session*, or start it with the *answers* given (pain now,
+        flare day)."""
+
+        def go() -> None:
+            if answers is None:
+                self.ask_before(session)
+            else:
+                self.start_session(session, pain_before=answers[0], flare=answers[1])
+
         if self.safety is not None and self.safety.isVisible():
-            self.safety.finished.connect(lambda _result: self.ask_before(session))
+            self.safety.finished.connect(lambda _result: go())
         else:
-            self.ask_before(session)
+            go()
 
     def ask_before(self, session: Session) -> None:
         """Pain now (optional) and whether it is a flare day, then the run."""
         self.before.ask(session)
         self.stack.setCurrentWidget(self.before)
+        self.setWindowTitle(f"Before you start: {session.title} - qltimer")
         self.before.setFocus()
 
     @Slot(object)
     def on_phase_changed(self, phase: Phase) -> None:
         """The window title says where the session is (task bars and window lists show it)."""
         if phase.kind is PhaseKind.WORK:
-            side = f" - {phase.side.value} side" if phase.side is not None else ""
+            side = f" - {side_label(phase.step, phase.side)}" if phase.side is not None else ""
             what = f"{phase.step.name}{side}"
         elif phase.kind is PhaseKind.GET_READY:
             what = f"Get ready: {phase.step.name}"
@@ -251,6 +262,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def on_before_cancelled(self) -> None:
+        self.setWindowTitle("qltimer")
         self.stack.setCurrentWidget(self.home)
         self.home.start.setFocus()
 
@@ -517,8 +529,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run_app(start: Session | None = None) -> int:
-    """The app; with *start*, straight into that session's run screen."""
+def run_app(start: Session | None = None, answers: tuple[int | None, bool] | None = None) -> int:
+    """The app; with *start*, straight into that session (its question first, unless
+    *answers* gives pain now and flare day)."""
     app = make_app()
     sys.excepthook = _excepthook
     lock = InstanceLock()
@@ -548,7 +561,7 @@ def run_app(start: Session | None = None) -> int:
     )
     window.show()
     if start is not None:
-        window.start_when_ready(start)
+        window.start_when_ready(start, answers)
     try:
         return app.exec()
     finally:

@@ -614,7 +614,8 @@ class PainPanel(QFrame):
 
     def show_stop(self, recorded: str, next_exercise: str | None, go_on: str) -> None:
         self.recorded.setText(recorded)
-        self._set_text("next", "N", "Skip to the next exercise", next_exercise or "the end")
+        self._set_text("next", "N", "Skip to the next exercise", next_exercise or "")
+        self.buttons["next"].setVisible(next_exercise is not None)
         self._set_text("go-on", "G", "Go on", go_on)
         self.show()
         self.raise_()
@@ -630,8 +631,8 @@ class PainPanel(QFrame):
         while True:
             head = _font(base, sizes.title * scale, bold=True)
             body = _font(base, sizes.line * 0.8 * scale)
-            small = _font(base, max(12.0, sizes.small * 1.1 * scale))
-            button_font = _font(base, max(12.0, sizes.small * 1.1 * scale), bold=True)
+            small = _font(base, max(12.0, sizes.line * 0.62 * scale))
+            button_font = _font(base, max(12.0, sizes.line * 0.62 * scale), bold=True)
             button_h = _text_height(button_font, inner // 3 - 20, "G\nword") + 16
             used = (
                 _text_height(head, inner, self.heading.text())
@@ -810,11 +811,16 @@ class RunView(QWidget):
         super().resizeEvent(event)
         self._relayout()
 
-    def frame_width(self) -> int:
-        """The phase-coloured frame of the dark and high-contrast themes: seen from the side."""
+    def frame_widths(self) -> tuple[int, int]:
+        """The phase-coloured frame of the dark and high-contrast themes, (sides, top and
+        bottom): wide at the sides, to be seen from the corner of an eye, thin above and below,
+        where the countdown needs the room."""
         if self._colors.frame is None:
-            return 0
-        return max(10, round(min(self.width(), self.height()) * 0.035))
+            return 0, 0
+        return max(14, round(self.width() * 0.04)), max(6, round(self.height() * 0.012))
+
+    def flash_width(self) -> int:
+        return max(8, self.height() // 60)
 
     def _relayout(self) -> None:
         """Place every piece by hand: fixed rows get their fitted sizes, the countdown the rest,
@@ -824,53 +830,57 @@ class RunView(QWidget):
             return
         s = Sizes.for_window(w, h)
         base = QFont(self.font())
-        fw = self.frame_width()
-        pad = round(max(8.0, s.small * 0.8))
+        fw, fh = self.frame_widths()
+        pad = self.flash_width() + round(max(4.0, s.small * 0.3))  # the cue flash never covers text
         left, right = fw + pad, w - fw - pad
         inner = right - left
-        gap = round(s.small * 0.35)
+        gap = round(s.small * 0.3)
 
-        # Top row: shape, phase word, progress.
+        # Top row: shape and phase word on the left, the side word (large, boxed) on the right.
+        title = _font(base, s.title, bold=True)
+        title_h = QFontMetrics(title).height()
+        side_text = self.side.text() if self.side.isVisibleTo(self) else ""
+        side_h = title_h + 8
+        side_w = QFontMetrics(title).horizontalAdvance(side_text) + 2 * pad if side_text else 0
         band_font = _font(base, s.band, bold=True)
-        band_h = round(QFontMetrics(band_font).height() * 1.15)
-        y = fw + round(pad * 0.6)
-        self.shape.setGeometry(left, y, band_h, band_h)
-        bar_w = round(inner * 0.18)
-        self.progress.setGeometry(right - bar_w, y + band_h // 2 - band_h // 6, bar_w, band_h // 3)
-        small = _font(base, s.small)
-        self.progress_text.setFont(small)
-        text_w = QFontMetrics(small).horizontalAdvance("Part 88 of 88") + 8
-        self.progress_text.setGeometry(right - bar_w - text_w - gap, y, text_w, band_h)
+        band_h = QFontMetrics(band_font).height()
+        top_h = max(side_h, band_h)
+        y = fh + pad
+        self.side.setFont(title)
+        self.side.setGeometry(right - side_w, y, side_w, side_h)
+        self.shape.setGeometry(left, y + (top_h - band_h) // 2, band_h, band_h)
         self.phase_word.setFont(band_font)
         word_x = left + band_h + gap
-        self.phase_word.setGeometry(word_x, y, right - bar_w - text_w - 2 * gap - word_x, band_h)
-        y += band_h + gap
+        word_w = QFontMetrics(band_font).horizontalAdvance(self.phase_word.text() or "W") + 4
+        self.phase_word.setGeometry(word_x, y, word_w, top_h)
+        small = _font(base, s.small)
+        self.progress_text.setFont(small)
+        text_x = word_x + word_w + 2 * gap
+        text_w = QFontMetrics(small).horizontalAdvance(self.progress_text.text() or "Part 8 of 88")
+        room = right - side_w - gap - text_x
+        self.progress_text.setGeometry(text_x, y, max(0, room), top_h)
+        self.progress_text.setVisible(room >= text_w + 4)
+        y += top_h + gap
+        bar_h = max(5, round(s.small * 0.35))
+        self.progress.setGeometry(left, y, inner, bar_h)
+        y += bar_h + gap
 
-        # Step name and side word share a row; the name wraps (two lines at most) beside it.
-        title = _font(base, s.title, bold=True)
-        side_text = self.side.text() if self.side.isVisibleTo(self) else ""
-        side_w = QFontMetrics(title).horizontalAdvance(side_text) + 2 * pad if side_text else 0
-        name_w = inner - side_w - (gap if side_w else 0)
-        name_font = title
-        px = s.title
-        lines = QFontMetrics(title).height()
+        # The step name, full width; it wraps (two lines at most) and only then gets smaller.
         name = self.step_name.text()
-        while px > s.title * 0.75 and _text_height(name_font, name_w, name) > 2 * lines:
+        name_font, px = title, s.title
+        while px > s.title * 0.75 and _text_height(name_font, inner, name) > 2 * title_h:
             px -= 1
             name_font = _font(base, px, bold=True)
         self.step_name.setFont(name_font)
-        self.side.setFont(title)
-        name_h = max(_text_height(name_font, name_w, self.step_name.text()), lines)
-        row_h = max(name_h, lines + 8 if side_text else 0)
-        self.step_name.setGeometry(left, y, name_w, row_h)
-        self.side.setGeometry(right - side_w, y + (row_h - lines - 8) // 2, side_w, lines + 8)
-        y += row_h + gap
+        name_h = max(_text_height(name_font, inner, name), title_h) if name else 0
+        self.step_name.setGeometry(left, y, inner, name_h)
+        y += name_h + gap
 
-        # From the bottom up: buttons, notice, "Then:", tip; the counter and cue rows sit under
-        # the countdown, which takes what is left.
+        # From the bottom up: buttons, notice, "Then:", tip, and the counter row (cue words
+        # show there while they last); the countdown takes what is left.
         button_font = _font(base, s.small)
-        button_h = max(34, round(QFontMetrics(button_font).height() * 2 + 10))
-        bottom = h - fw - round(pad * 0.6)
+        button_h = max(34, round(QFontMetrics(button_font).height() * 2 + 8))
+        bottom = h - fh - pad
         for b in self.buttons.values():
             b.setFont(button_font)
         self.button_row.setGeometry(left, bottom - button_h, inner, button_h)
@@ -878,22 +888,20 @@ class RunView(QWidget):
         if self.notice.isVisibleTo(self):
             note_font = _font(base, s.small)
             self.notice.setFont(note_font)
-            note_h = _text_height(note_font, inner - 24, self.notice.text()) + 14
+            note_h = _text_height(note_font, inner - 24, self.notice.text()) + 10
             self.notice.setGeometry(left, bottom - note_h, inner, note_h)
             bottom -= note_h + gap
-        line_px = s.line
-        next_font = _fit_line(base, line_px, inner, self.next.text(), False, line_px * 0.7)
+        next_font = _fit_line(base, s.line, inner, self.next.text(), False, s.line * 0.7)
         next_h = _text_height(next_font, inner, self.next.text())
         self.next.setFont(next_font)
         self.next.setGeometry(left, bottom - next_h, inner, next_h)
         bottom -= next_h + gap
-        line_h = QFontMetrics(_font(base, line_px, bold=True)).height()
-        fixed_below = 2 * line_h + 2 * gap  # counter and cue rows
-        room = bottom - y - fixed_below
+        line_h = QFontMetrics(_font(base, s.line, bold=True)).height()
+        room = bottom - y - line_h - gap
         tip_px = s.tip
         tip_font = _font(base, tip_px)
         tip_h = _text_height(tip_font, inner, self.tip.text()) if self.tip.text() else 0
-        while tip_h and room - tip_h - gap < s.digits_min and tip_px > 12:
+        while tip_h and room - tip_h - gap < s.digits_min and tip_px > 15:
             tip_px -= 1
             tip_font = _font(base, tip_px)
             tip_h = _text_height(tip_font, inner, self.tip.text())
@@ -902,10 +910,8 @@ class RunView(QWidget):
         self.tip.setVisible(bool(tip_h))
         bottom -= tip_h + (gap if tip_h else 0)
         for label in (self.cue_text, self.counter):
-            label.setFont(_fit_line(base, line_px, inner, label.text(), True, line_px * 0.6))
-        self.cue_text.setGeometry(left, bottom - line_h, inner, line_h)
-        bottom -= line_h + gap
-        self.counter.setGeometry(left, bottom - line_h, inner, line_h)
+            label.setGeometry(left, bottom - line_h, inner, line_h)
+            self._fit_row(label)
         bottom -= line_h + gap
         digits_h = max(20, bottom - y)
         if self.pacer.isVisibleTo(self):
@@ -916,9 +922,9 @@ class RunView(QWidget):
             self.big.setGeometry(left, y, inner, digits_h)
 
         # Overlays: the keys help and the pain panel cover the screen.
-        over = self.rect().adjusted(fw + pad, fw + pad, -fw - pad, -fw - pad)
+        over = self.rect().adjusted(fw + pad, fh + pad, -fw - pad, -fh - pad)
         self._fit_help(over, s, base)
-        self.pain_panel.setGeometry(self.rect().adjusted(fw, fw, -fw, -fw))
+        self.pain_panel.setGeometry(self.rect().adjusted(fw, fh, -fw, -fh))
         self.pain_panel.set_sizes(s, base, self.pain_panel.width(), self.pain_panel.height())
 
     def _fit_help(self, rect: QRect, s: Sizes, base: QFont) -> None:
@@ -953,7 +959,7 @@ class RunView(QWidget):
             f"QLabel#helpOverlay {{ background: #181818; color: #ffffff; border-radius: 16px; "
             f"padding: 20px; border: 3px solid #ffffff; }}"
             f"QFrame#painPanel {{ background: {p.background}; "
-            f"border: {max(6, self.frame_width())}px solid {p.frame or p.background}; }}"
+            f"border: 6px solid {p.frame or p.background}; }}"
             f"QFrame#painPanel QLabel {{ color: {p.text}; }}"
             f"QPushButton#painChoice {{ color: {p.text}; background: {p.button}; "
             f"border: {border + 1}px solid {p.text}; border-radius: 10px; padding: 6px; }}"
@@ -995,7 +1001,7 @@ class RunView(QWidget):
         nxt = self.controller.run.next_phase
         self.next.setText(f"Then: {describe(nxt)}" if nxt else "Then: the end")
         self.pacer.setVisible(phase.is_work and step.kind is StepKind.BREATHE)
-        self.cue_text.setText("")
+        self._set_words("")
         self.buttons["lap"].setVisible(counted(phase))
         self._apply_theme()
         self._relayout()
@@ -1038,9 +1044,9 @@ class RunView(QWidget):
             self.counter.setText(counter)
             self._fit_row(self.counter)
         if phase.is_work and step.kind is StepKind.BREATHE:
-            word, level, _ = breath_state(phase, snap.elapsed)
+            word, level, n = breath_state(phase, snap.elapsed)
             self.pacer.set_level(level, QColor(self._colors.text))
-            self._set_words(word)
+            self._set_words(f"{word} · {n} of {step.breaths}")
         paused_word = "STOPPED" if self.controller.run.pain_stop is not None else "PAUSED"
         if snap.paused:
             self.phase_word.setText(f"{paused_word} · {PHASES[phase.kind][0]}")
@@ -1058,9 +1064,12 @@ class RunView(QWidget):
         )
 
     def _set_words(self, text: str) -> None:
+        """Cue words show, large, in the counter's row while they last."""
         if text != self.cue_text.text():
             self.cue_text.setText(text)
             self._fit_row(self.cue_text)
+        self.cue_text.setVisible(bool(text))
+        self.counter.setVisible(not text)
 
     def _counter(self, phase: Phase, snap: Snapshot) -> str:
         step = phase.step
@@ -1133,20 +1142,22 @@ class RunView(QWidget):
         p = QPainter(self)
         c = self._colors
         p.fillRect(self.rect(), QColor(c.background))
-        fw = self.frame_width()
-        if c.frame is not None and fw:
-            pen = QPen(QColor(c.frame), fw)
-            pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
-            p.setPen(pen)
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawRect(QRectF(self.rect()).adjusted(fw / 2, fw / 2, -fw / 2, -fw / 2))
+        fw, fh = self.frame_widths()
+        if c.frame is not None:
+            frame = QColor(c.frame)
+            p.fillRect(0, 0, fw, self.height(), frame)
+            p.fillRect(self.width() - fw, 0, fw, self.height(), frame)
+            p.fillRect(0, 0, self.width(), fh, frame)
+            p.fillRect(0, self.height() - fh, self.width(), fh, frame)
         if self._flash_until:
-            width = max(10, self.height() // 40)
-            pen = QPen(QColor(c.flash), width)
-            p.setPen(pen)
+            width = self.flash_width()
+            p.setPen(QPen(QColor(c.flash), width))
             p.setBrush(Qt.BrushStyle.NoBrush)
-            inset = fw + width / 2
-            p.drawRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset))
+            p.drawRect(
+                QRectF(self.rect()).adjusted(
+                    fw + width / 2, fh + width / 2, -fw - width / 2, -fh - width / 2
+                )
+            )
         p.end()
 
     @Slot(str)
@@ -1175,7 +1186,7 @@ class RunView(QWidget):
         run = self.controller.run
         nxt = next_exercise(run)
         here = run.phase
-        go_on = f"then: {describe(here)}" if here is not None else "to the end of the session"
+        go_on = f"next: {describe(here)}" if here is not None else "and finish the session"
         self.pain_panel.show_stop(recorded, f"{nxt}" if nxt else None, go_on)
         self._apply_theme()
         self._relayout()
@@ -1195,13 +1206,21 @@ class RunView(QWidget):
         if event.isAutoRepeat():
             return
         if self.pain_panel.isVisible():
-            choice = {
+            choices = {
                 Qt.Key.Key_E: "end",
                 Qt.Key.Key_Escape: "end",
                 Qt.Key.Key_N: "next",
                 Qt.Key.Key_Right: "next",
-                Qt.Key.Key_G: "go-on",
-            }.get(Qt.Key(key))
+            }
+            if not self.pain_panel.buttons["next"].isVisibleTo(self.pain_panel):
+                choices.pop(Qt.Key.Key_N)
+                choices.pop(Qt.Key.Key_Right)
+            choices.update(
+                {
+                    Qt.Key.Key_G: "go-on",
+                }
+            )
+            choice = choices.get(Qt.Key(key))
             if choice is not None:
                 self.on_pain_choice(choice)
             elif key == Qt.Key.Key_C:
