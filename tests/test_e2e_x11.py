@@ -250,3 +250,41 @@ def test_a_second_qltimer_is_told_the_first_is_running(x: Xvfb, tmp_path: Path) 
         assert history_json(data)["rows"] == []  # the second one started nothing
     finally:
         stop(first)
+
+
+def test_p_stops_at_once_and_nothing_goes_on_until_the_person_chooses(
+    x: Xvfb, tmp_path: Path
+) -> None:
+    home, data = tmp_path / "home", tmp_path / "data"
+    proc = start_app(["run", str(E2E)], home, data, display=x.display)
+    try:
+        x.key(x.window("^qltimer - safety$", timeout=60), "Return")
+        before = x.window(title("Before you start: End-to-end test session"))
+        x.key(before, "Return")  # no pain score today
+        window = x.window(title("Side plank - left side"))
+        time.sleep(1.0)  # a second into the 3 s hold, it hurts
+        x.key(window, "p")
+        x.window("^Stopped: it hurts - qltimer$", timeout=10)
+        pressed = time.monotonic()
+        shot = x.grab(window, tmp_path / "e2e-stopped-for-pain-x11.png")
+        time.sleep(4.0)  # longer than the hold and the switch: nothing may start meanwhile
+        assert x.title(window) == "Stopped: it hurts - qltimer"
+        assert time.monotonic() - pressed >= 4.0
+        x.key(window, "e")  # end the session; everything finished is kept
+        x.window(title("Session summary"))
+        x.key(window, "Return")  # saved with no score after
+        x.window("^qltimer$")
+        x.key(window, "ctrl+q")
+        wait_for(lambda: proc.poll() is not None, 30, "qltimer to quit on Ctrl+Q")
+    finally:
+        err = stop(proc)
+    assert "Traceback" not in err, err
+    colours, commonest = not_blank(shot)
+    assert colours >= 4 and commonest < 0.95, "the advice is drawn"
+    keep(shot)
+    rows = history_rows(data)
+    assert rows[0]["status"] == "ended early" and rows[0]["pain_before"] is None
+    assert [(r["exercise"], r["side"], r["reason"], r["stopped_early"]) for r in rows] == [
+        ("Side plank", "left", "pain", True)
+    ]
+    assert 0.5 <= float(rows[0]["actual_seconds"]) <= 2.5  # type: ignore[arg-type]

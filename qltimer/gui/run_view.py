@@ -595,22 +595,20 @@ class PainPanel(QFrame):
         for w in (self.heading, self.advice, self.recorded):
             layout.addWidget(w)
         layout.addStretch(1)
-        row = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for key, letter, text, _more in self.CHOICES:
+        for key, letter, text, more in self.CHOICES:
             button = QPushButton()
             button.setObjectName("painChoice")
             button.setAccessibleName(text)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(lambda _=False, k=key: self.chosen.emit(k))
-            row.addWidget(button, 1)
+            layout.addWidget(button)
             self.buttons[key] = button
-            self._set_text(key, letter, text, _more)
-        layout.addLayout(row)
+            self._set_text(key, letter, text, more)
         self.hide()
 
     def _set_text(self, key: str, letter: str, text: str, more: str) -> None:
-        self.buttons[key].setText(f"{letter}  {text}" + (f"\n{more}" if more else ""))
+        self.buttons[key].setText(f"{letter}   {text}" + (f" ({more})" if more else ""))
 
     def show_stop(self, recorded: str, next_exercise: str | None, go_on: str) -> None:
         self.recorded.setText(recorded)
@@ -627,20 +625,24 @@ class PainPanel(QFrame):
         layout.setContentsMargins(margin * 2, margin, margin * 2, margin)
         layout.setSpacing(round(margin * 0.6))
         inner = width - 4 * margin
+        buttons = [b for b in self.buttons.values() if not b.isHidden()]
         scale = 1.0
         while True:
             head = _font(base, sizes.title * scale, bold=True)
             body = _font(base, sizes.line * 0.8 * scale)
             small = _font(base, max(12.0, sizes.line * 0.62 * scale))
-            button_font = _font(base, max(12.0, sizes.line * 0.62 * scale), bold=True)
-            button_h = _text_height(button_font, inner // 3 - 20, "G\nword") + 16
+            fonts = [
+                _fit_line(base, sizes.line * 0.7 * scale, inner - 30, b.text(), True, 11)
+                for b in buttons
+            ]
+            button_h = [QFontMetrics(f).height() + 16 for f in fonts]
             used = (
                 _text_height(head, inner, self.heading.text())
                 + _text_height(body, inner, self.advice.text())
                 + _text_height(small, inner, self.recorded.text())
-                + button_h
+                + sum(button_h)
                 + 2 * margin
-                + 4 * layout.spacing()
+                + (3 + len(buttons)) * layout.spacing()
             )
             if used <= height or scale < 0.4:
                 break
@@ -648,9 +650,9 @@ class PainPanel(QFrame):
         self.heading.setFont(head)
         self.advice.setFont(body)
         self.recorded.setFont(small)
-        for button in self.buttons.values():
-            button.setFont(button_font)
-            button.setMinimumHeight(button_h)
+        for button, font, h in zip(buttons, fonts, button_h, strict=True):
+            button.setFont(font)
+            button.setMinimumHeight(h)
 
 
 PAIN_ADVICE = (
@@ -962,7 +964,8 @@ class RunView(QWidget):
             f"border: 6px solid {p.frame or p.background}; }}"
             f"QFrame#painPanel QLabel {{ color: {p.text}; }}"
             f"QPushButton#painChoice {{ color: {p.text}; background: {p.button}; "
-            f"border: {border + 1}px solid {p.text}; border-radius: 10px; padding: 6px; }}"
+            f"border: {border + 1}px solid {p.text}; border-radius: 10px; padding: 4px 12px; "
+            f"text-align: left; }}"
         )
         self.shape.set_shape(self.shape.shape, QColor(c.text))
         self.update()

@@ -104,7 +104,7 @@ SESSION = SESSION.replace(
 
 
 def probe(full_screen: bool, theme: str, shots: Path | None) -> dict[str, Any]:
-    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtCore import QPoint, QRect, Qt
     from PySide6.QtGui import QFontMetricsF, QImage, QPalette
     from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
@@ -215,9 +215,18 @@ def probe(full_screen: bool, theme: str, shots: Path | None) -> dict[str, Any]:
                     "fg": fg,
                     "bg": bg,
                     "ratio": round(contrast(fg, bg), 2),
+                    "cut": cut(w),
                 }
             )
         return out
+
+    def cut(w: QWidget) -> bool:
+        """Is a line of this text wider than its box (rich text and wrapped labels wrap)?"""
+        if isinstance(w, QLabel) and (w.wordWrap() or w.textFormat() == Qt.TextFormat.RichText):
+            return w.heightForWidth(w.width()) > w.height() + 2 if w.wordWrap() else False
+        room = w.width() - (24 if isinstance(w, QAbstractButton) else 0)
+        metrics = QFontMetricsF(w.font())
+        return any(metrics.horizontalAdvance(line) > room for line in w.text().split("\n"))
 
     def outside(top: QWidget) -> list[str]:
         bounds = QRect(QPoint(0, 0), top.size())

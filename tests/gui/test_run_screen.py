@@ -111,6 +111,8 @@ def test_every_state_reads_from_three_metres(
     assert set(states) >= {"get-ready", "hold", "switch", "rest", "laps", "overtime", "pain"}
     for state, got in states.items():
         assert got["outside"] == [], f"{state}: not all on screen: {got['outside']}"
+        cut = [t for t in got["texts"] if t["cut"]]
+        assert not cut, f"{state}: words cut short: {cut}"
         low = [t for t in got["texts"] if t["ratio"] < CONTRAST[name]]
         assert not low, f"{state}: text below {CONTRAST[name]}:1 contrast: {low}"
         if state in ("help", "pain"):
