@@ -52,6 +52,13 @@ def test_every_sound_a_session_may_name_is_shipped() -> None:
         assert sounds[f"count-{n}"].seconds < 0.9, "a count must end before the next one"
 
 
+def test_the_cues_the_app_plays_outside_sessions_are_shipped() -> None:
+    sounds = load_sounds()
+    for name in ("left-hand", "right-hand", "paused", "resumed", "stopped", "lap"):
+        assert name in sounds and 0.05 <= sounds[name].seconds <= 1.0, name
+    assert sounds["lap"].seconds <= 0.15 and sounds["lap"].pcm != sounds["tick"].pcm
+
+
 def test_volume_scales_the_samples() -> None:
     go = load_sounds()["go"]
     full = array.array("h", go.pcm)
