@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from qltimer.audio import CuePlayer
 from qltimer.cli import format_dose, format_seconds
+from qltimer.cuemix import mix_cues
 from qltimer.engine import (
     CueDue,
     CueKind,
@@ -228,15 +229,12 @@ class RunController(QObject):
         wait = max(0.0, min(waits))
         self.timer.start(math.ceil(wait * 1000) + 1)
 
-    def _play(self, cues: list[CueDue]) -> None:
-        for event in cues:
-            if event.lateness < 1.0:  # a cue later than that would only confuse
-                self.latencies.append(self.clock() - event.due)
-                self.player.play(event.cue.sound, due=event.due)
-
     def _handle(self, events: list[Event]) -> None:
-        # Sound first: nothing the screen redraws may delay a cue.
-        self._play([e for e in events if isinstance(e, CueDue)])
+        # Sound first, cues due together as one utterance (see cuemix): nothing the screen
+        # redraws may delay a cue.
+        for said in mix_cues(events):
+            self.latencies.append(self.clock() - said.due)
+            self.player.play_together(said.names, due=said.due)
         for event in events:
             if isinstance(event, CueDue):
                 self.cue_fired.emit(event)
