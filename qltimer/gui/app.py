@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QIcon,
     QKeySequence,
     QShowEvent,
+    QWindow,
 )
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
@@ -109,6 +110,9 @@ class MainWindow(QMainWindow):
         self.apply_theme(self.theme_choice)
         hints = QGuiApplication.styleHints()
         hints.colorSchemeChanged.connect(lambda _scheme: self.apply_theme(self.theme_choice))
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.focusWindowChanged.connect(self.on_focus_window)
         self.history_window: HistoryWindow | None = None
         self.keeper = SaveKeeper(self)
         self.stack = QStackedWidget()
@@ -246,6 +250,12 @@ class MainWindow(QMainWindow):
         if run.started and not run.finished and not run.paused:
             view.controller.toggle_pause()
             view.controller.show_notice("window", f"Paused while {why}. Press Space to go on.")
+
+    @Slot(QWindow)
+    def on_focus_window(self, window: QWindow | None) -> None:
+        """Any other window of ours taking the keyboard pauses a running session."""
+        if window is not None and window is not self.windowHandle() and window.isVisible():
+            self.pause_run("another window was open")
 
     @Slot(str)
     def on_start_requested(self, session_id: str) -> None:

@@ -420,3 +420,24 @@ def test_paced_reps_show_the_rep_as_the_big_figure(
     until(view, clock, lambda s: bool(s.phase and s.phase.is_work and s.elapsed >= 7))
     assert view.big.text == "3", "the third rep of eight"
     assert "rep of 8" in view.counter.text() and "left" in view.counter.text()
+
+
+def test_any_other_window_taking_the_keys_pauses_the_session(
+    window: tuple[MainWindow, FakeClock, SilentPlayer], qtbot: QtBot
+) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    win, clock, _ = window
+    view = begin(win, qtbot)
+    until(view, clock, in_phase(PhaseKind.WORK, Side.LEFT))
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWindow() is win.windowHandle())
+    dialog = QDialog(win)  # a file dialog, a message: any window of ours over the session
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: view.controller.run.paused)
+    assert "another window was open" in view.notice.text()
+    dialog.close()
+    time_passes(view, clock, 10)
+    assert view.controller.run.paused
