@@ -16,6 +16,7 @@ from typing import Any
 from qltimer import paths
 
 FILE_NAME = "settings.json"
+THEMES = ("auto", "light", "dark")
 MAX_BYTES = 64 * 1024  # a settings file is a few hundred bytes; anything bigger is not ours
 MAX_COORD = 100_000  # pixels: further than any desktop reaches
 MIN_SIZE = 100  # a window smaller than this is not one anybody chose to keep
@@ -31,6 +32,7 @@ class Settings:
     muted: bool = False
     high_contrast: bool = False
     safety_acknowledged: bool = False
+    theme: str = "auto"  # "auto" follows the desktop's colour scheme; or "light" / "dark"
     # The main window as it was last closed: the rectangle of its inside (frame not included,
     # in Qt's device-independent pixels; as it was before it was maximised or made full screen),
     # and whether it was maximised or full screen.
@@ -60,6 +62,8 @@ class Settings:
             if _valid(f.name, value, getattr(out, f.name)):
                 setattr(out, f.name, value)
         out.volume = max(0, min(100, out.volume))
+        if out.theme not in THEMES:
+            out.theme = "auto"
         # A position or a size is kept whole or not at all.
         if out.window_x is None or out.window_y is None:
             out.window_x = out.window_y = None

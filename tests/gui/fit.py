@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+SLACK = 2  # pixels a widget may be short of its need: line spacing rounds, glyphs do not fill it
+
 
 def describe(widget: QWidget) -> str:
     """A widget as a person reading a test failure would find it: its kind, name and words."""
@@ -104,7 +106,7 @@ def squeezed(window_or_widget: QWidget) -> list[str]:
             need_h = metrics.height()
         else:
             continue
-        if widget.width() < need_w or widget.height() < need_h:
+        if widget.width() + SLACK < need_w or widget.height() + SLACK < need_h:
             found.append(
                 f"{describe(widget)} has {widget.width()}x{widget.height()}, "
                 f"needs {max(need_w, widget.width())}x{max(need_h, widget.height())}"

@@ -30,7 +30,7 @@ from pytestqt.qtbot import QtBot
 from qltimer.audio import SilentPlayer
 from qltimer.catalog import load_catalog
 from qltimer.engine import PhaseKind
-from qltimer.gui.app import STYLE, MainWindow
+from qltimer.gui.app import MainWindow, make_app
 from qltimer.gui.coaching import ProgramView
 from qltimer.gui.fitting import FRAME_GUESS
 from qltimer.gui.summary import SummaryView
@@ -63,6 +63,12 @@ parent_only = pytest.mark.skipif(CHILD is not None, reason="the child checks one
 
 
 # -- in the child: one screen ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def qapp() -> QApplication:
+    """The application as qltimer makes it, with its large type and style sheet."""
+    return make_app()
 
 
 @pytest.fixture
@@ -104,9 +110,6 @@ def open_page(
     qtbot: QtBot, page: str, hist: History, uuids: dict[str, str]
 ) -> tuple[QWidget, list[QWidget]]:
     """Show *page* the way a person gets to it; the top-level to check and its main buttons."""
-    qapp = QApplication.instance()
-    assert isinstance(qapp, QApplication)
-    qapp.setStyleSheet(STYLE)  # the app's large type, as make_app sets it
     clock = FakeClock()
     settings = Settings(safety_acknowledged=page != "safety")
     window = MainWindow(load_catalog(), hist, player=SilentPlayer(), settings=settings, clock=clock)
