@@ -83,7 +83,8 @@ pcm.qlfifo {{
 
 
 def engine_calls(path: Path) -> list[list[Event]]:
-    """The events of every engine call of a whole run, each cue on time."""
+    """The events of every engine call of a whole run, each cue on time; laps are counted every
+    ``lap_seconds``, and work that ends on the person's word ends at its estimate."""
     clock = FakeClock(0.0)
     run = Run(expand(load_session(path)), clock)
     calls = [run.start()]
@@ -94,10 +95,11 @@ def engine_calls(path: Path) -> list[list[Event]]:
             for _ in range(phase.step.laps or 0):
                 clock.tick(phase.step.lap_seconds or 10.0)
                 calls.append(run.add_count())
+        elif run.next_due() is None:  # ends on the person's word: at its estimate
+            clock.tick(max(0.0, phase.estimate - run.elapsed()))
+            calls.append(run.done_now())
         else:
-            due = run.next_due()
-            assert due is not None
-            clock.now = due
+            clock.now = run.next_due() or clock.now
             calls.append(run.advance())
     return calls
 
