@@ -113,7 +113,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 1
     from qltimer.gui.app import run_app  # Qt only when a window is wanted
 
-    return int(run_app(start=session))
+    if args.pain is None and not args.flare:
+        return int(run_app(start=session))  # asked on screen, as Start does
+    return int(run_app(start=session, answers=(args.pain, args.flare)))
+
+
+def _pain_score(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 10:
+        raise argparse.ArgumentTypeError(f"pain is a whole number from 0 to 10, not {text!r}")
+    return value
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -232,8 +244,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show", help="print the timed plan of a session")
     p.add_argument("session", metavar="SESSION", help="a session id or a .toml file")
     p.set_defaults(func=cmd_show)
-    p = sub.add_parser("run", help="open the app straight into a session's run screen")
+    p = sub.add_parser(
+        "run",
+        help="open the app straight into a session (it asks first how your back is, as Start "
+        "does, unless you answer here)",
+    )
     p.add_argument("session", metavar="SESSION", help="a session id or a .toml file")
+    p.add_argument(
+        "--pain", type=_pain_score, metavar="0-10", help="your pain now, so it is not asked"
+    )
+    p.add_argument("--flare", action="store_true", help="a flare day: the gentler version")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("report", help="make a PDF of your progress for a physio or coach")
     p.add_argument("--output", "-o", metavar="FILE.pdf", required=True)

@@ -13,8 +13,11 @@ played as one sound, by these rules:
 3. Within a group, "done" (``WORK_END``) is dropped when a ``COMPLETE``, ``ANNOUNCE``, ``SIDE`` or
    ``GO`` cue is due with it: "switch sides", "rest", "left side" or "session complete" already
    says that the work is over.
-4. Within a group, a sound already heard in it is dropped (exact duplicates).
-5. What is left is one utterance: its sounds play back to back in one buffer, in the order the
+4. Within a group, the answer to a key ("paused", "going on", the lap blip) is dropped when
+   anything else is due with it: the cue that follows the key says more (after the last lap,
+   what comes next; on going on, the part's own first cue).
+5. Within a group, a sound already heard in it is dropped (exact duplicates).
+6. What is left is one utterance: its sounds play back to back in one buffer, in the order the
    engine gave them, except that "session complete" comes after everything else. Its due time is
    the earliest of its cues'.
 
@@ -33,6 +36,8 @@ TOO_LATE = 1.0  # seconds: a cue fired this late is not heard at all
 
 # A "done" is redundant next to any of these: each says the work is over and what comes next.
 _SAYS_DONE = frozenset({CueKind.COMPLETE, CueKind.ANNOUNCE, CueKind.SIDE, CueKind.GO})
+# Answers to a key press: enough alone, redundant next to any other cue.
+_ANSWERS = frozenset({CueKind.PAUSED, CueKind.RESUMED, CueKind.COUNTED})
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,8 @@ def _utterance(group: list[CueDue]) -> Utterance:
     kinds = {e.cue.kind for e in group}
     if kinds & _SAYS_DONE:
         group = [e for e in group if e.cue.kind is not CueKind.WORK_END]
+    if kinds - _ANSWERS and kinds & _ANSWERS:
+        group = [e for e in group if e.cue.kind not in _ANSWERS]
     kept: list[CueDue] = []
     for event in group:
         if all(k.cue.sound != event.cue.sound for k in kept):

@@ -49,6 +49,11 @@ class CueKind(StrEnum):
     TARGET = "target"  # an as-long-as-you-can hold reached its target and keeps counting
     WORK_END = "work-end"
     COMPLETE = "complete"
+    # Answers to the person's keys, so a key press is heard as well as seen.
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    COUNTED = "counted"  # a lap or rep counted with L
+    STOPPED = "stopped"  # stopped because it hurts (P)
 
 
 @dataclass(frozen=True)
@@ -103,9 +108,18 @@ class Plan:
 
 # -- expansion ----------------------------------------------------------------------------------
 
-_SIDE_WORD = {Side.LEFT: "Left side", Side.RIGHT: "Right side"}
-_SIDE_SOUND = {Side.LEFT: "left-side", Side.RIGHT: "right-side"}
 _REMAINING_SOUND = {10.0: "ten-seconds", 5.0: "five-seconds"}
+
+
+def side_label(step: Step, side: Side) -> str:
+    """ "left side", or "left hand" for a carry (the weight is in that hand)."""
+    return f"{side.value} {'hand' if step.kind is StepKind.LAPS else 'side'}"
+
+
+def _side_cue(step: Step, side: Side) -> tuple[str, str]:
+    """Words and sound announcing *side* for *step*: ("Left hand", "left-hand")..."""
+    label = side_label(step, side)
+    return label.capitalize(), label.replace(" ", "-")
 
 
 def _fmt_s(x: float) -> str:
@@ -123,22 +137,20 @@ def _countdown(duration: float) -> list[Cue]:
 def _lead_in_cues(kind: PhaseKind, duration: float, work: Phase | None) -> tuple[Cue, ...]:
     """Cues for a get-ready, switch or rest phase; *work* is the work phase right after, if any."""
     cues: list[Cue] = []
-    side = work.side if work is not None else None
+    said = _side_cue(work.step, work.side) if work is not None and work.side else None
     if kind is PhaseKind.GET_READY:
-        if side is not None:
-            cues.append(Cue(0.0, CueKind.ANNOUNCE, _SIDE_WORD[side], _SIDE_SOUND[side]))
+        if said is not None:
+            cues.append(Cue(0.0, CueKind.ANNOUNCE, *said))
         else:
             cues.append(Cue(0.0, CueKind.ANNOUNCE, "Get ready", "get-ready"))
     elif kind is PhaseKind.SWITCH:
         cues.append(Cue(0.0, CueKind.ANNOUNCE, "Switch sides", "switch-sides"))
-        if side is not None and duration >= 5:
-            cues.append(Cue(2.0, CueKind.SIDE, _SIDE_WORD[side], _SIDE_SOUND[side]))
+        if said is not None and duration >= 5:
+            cues.append(Cue(2.0, CueKind.SIDE, *said))
     else:
         cues.append(Cue(0.0, CueKind.ANNOUNCE, "Rest", "rest"))
-        if side is not None and duration >= 10:
-            cues.append(
-                Cue(duration - 6, CueKind.SIDE, _SIDE_WORD[side] + " next", _SIDE_SOUND[side])
-            )
+        if said is not None and duration >= 10:
+            cues.append(Cue(duration - 6, CueKind.SIDE, said[0] + " next", said[1]))
     if work is not None:
         cues.extend(_countdown(duration))
     return tuple(sorted(cues, key=lambda c: c.offset))
@@ -253,6 +265,7 @@ class EndReason(StrEnum):
     SKIPPED = "skipped"
     BACK = "back"
     ENDED = "ended"  # the whole session was ended early
+    PAIN = "pain"  # stopped because it hurts (P)
 
 
 class Status(StrEnum):
@@ -330,7 +343,20 @@ class SessionEnded:
     results: tuple[StepResult, ...]
 
 
-Event = PhaseStarted | PhaseEnded | CueDue | StepResult | Paused | Resumed | SessionEnded
+@dataclass(frozen=True)
+class PainStopped:
+    """P was pressed: the run is paused until the person chooses to end, skip to the next
+    exercise, or go on. ``result`` is the part recorded as stopped for pain (None when no
+    exercise was in progress or coming)."""
+
+    at: float
+    phase: Phase  # where the person was when it hurt
+    result: StepResult | None
+
+
+Event = (
+    PhaseStarted | PhaseEnded | CueDue | StepResult | Paused | Resumed | PainStopped | SessionEnded
+)
 
 
 @dataclass(frozen=True)
@@ -372,6 +398,7 @@ class Run:
     _paused_total: float = 0.0
     _paused_at: float | None = None
     _started: bool = False
+    pain_stop: PainStopped | None = None  # set from P until the person chooses what next
 
     # -- reading state -------------------------------------------------------------------------
     @property
@@ -446,7 +473,10 @@ class Run:
         done_before = math.fsum(p.estimate for p in self.plan.phases[: phase.index]) if phase else 0
         total = self.plan.total_estimate
         current = min(elapsed, phase.estimate) if phase is not None else 0.0
-        progress = 1.0 if self.finished else (done_before + current) / total if total else 0.0
+        if self.finished or (phase is None and self.pain_stop is not None):
+            progress = 1.0
+        else:
+            progress = (done_before + current) / total if total else 0.0
         return Snapshot(
             phase,
             elapsed,
@@ -544,6 +574,7 @@ class Run:
         """End the session; it ended *at* (its last phase's end, on the clock) or now."""
         self.status = status
         self._cur = None
+        self.pain_stop = None
         if self._paused_at is not None:
             self._paused_total += now - self._paused_at
             self._paused_at = None
@@ -567,6 +598,8 @@ class Run:
             count = None
         if reason is EndReason.DEADLINE:
             short = False
+        elif reason is EndReason.PAIN:
+            short = True  # whatever was reached, it was stopped because it hurt
         elif count is not None and target_n is not None:
             short = count < target_n
         elif target_s is not None:
@@ -615,15 +648,20 @@ class Run:
         if not self.paused and not self.finished:
             self._paused_at = now
             events.append(Paused(now))
+            self._fire(self.phase, Cue(0.0, CueKind.PAUSED, "Paused", "paused"), now, now, events)
         return events
 
     def resume(self) -> list[Event]:
+        """Go on after a pause. After P only :meth:`pain_go_on` and the other choices do."""
+        if self.pain_stop is not None:
+            return []
         now, events = self._control()
         if self._paused_at is not None and not self.finished:
             gap = now - self._paused_at
             self._paused_total += gap
             self._paused_at = None
             events.append(Resumed(now, gap))
+            self._fire(self.phase, Cue(0.0, CueKind.RESUMED, "Go on", "resumed"), now, now, events)
             events += self._catch_up(now)
         return events
 
@@ -632,6 +670,8 @@ class Run:
 
     def done_now(self, reason: str | None = None) -> list[Event]:
         """End the current phase now: a hold records the time held, reps or laps the count."""
+        if self.pain_stop is not None:
+            return []
         now, events = self._control()
         if not self.finished:
             self._finish(EndReason.DONE, self._active(now), now, events, why=reason)
@@ -639,6 +679,8 @@ class Run:
         return events
 
     def skip(self) -> list[Event]:
+        if self.pain_stop is not None:
+            return []
         now, events = self._control()
         if not self.finished:
             self._finish(EndReason.SKIPPED, self._active(now), now, events)
@@ -647,6 +689,8 @@ class Run:
 
     def back(self) -> list[Event]:
         """Restart this phase, or go to the one before if this one has only just begun."""
+        if self.pain_stop is not None:
+            return []
         now, events = self._control()
         if self.finished or self._cur is None:
             return events
@@ -659,6 +703,8 @@ class Run:
 
     def add_count(self) -> list[Event]:
         """Count one lap (or an unpaced rep); reaching the target ends the phase."""
+        if self.pain_stop is not None:
+            return []
         now, events = self._control()
         phase = self.phase
         if self.finished or phase is None or not phase.is_work or self._cur is None:
@@ -671,6 +717,9 @@ class Run:
             return events
         self._cur.taps += 1
         target = step.target_count
+        word = "Lap" if step.kind is StepKind.LAPS else "Rep"
+        tap = Cue(0.0, CueKind.COUNTED, f"{word} {self._cur.taps}", "lap", self._cur.taps)
+        self._fire(phase, tap, now, now, events)
         if target is not None and self._cur.taps >= target:
             self._finish(EndReason.DONE, self._active(now), now, events)
             events += self._catch_up(now) if not self.paused else []
@@ -679,10 +728,105 @@ class Run:
     def end_early(self) -> list[Event]:
         """End the session now, keeping every result so far and the work phase in progress."""
         now, events = self._control()
+        if self.pain_stop is not None and self._cur is None and not self.finished:
+            # P in the last part: nothing is left to end but the session itself.
+            self._end_session(Status.ENDED_EARLY, now, events, at=self.pain_stop.at)
+            return events
         if not self.finished and self._cur is not None:
             phase = self.plan.phases[self._cur.index]
             if phase.is_work and self._active(now) - self._cur.start <= 0:
                 self._end_session(Status.ENDED_EARLY, now, events)
             else:
                 self._finish(EndReason.ENDED, self._active(now), now, events)
+        return events
+
+    # -- stopped because it hurts ----------------------------------------------------------------
+    def stop_for_pain(self) -> list[Event]:
+        """P: stop at once because it hurts, at any moment.
+
+        The part in progress - or, in a get-ready, switch or rest, the part about to start - is
+        recorded as stopped for pain with the time done so far (0 s for one not begun). The run
+        then waits, paused, at the start of the part after it, and nothing starts until the
+        person chooses: :meth:`end_early`, :meth:`pain_skip_exercise` or :meth:`pain_go_on`.
+        """
+        now, events = self._control()
+        if self.finished or self.pain_stop is not None or self._cur is None:
+            return events
+        cur = self._cur
+        phase = self.plan.phases[cur.index]
+        t = self._active(now)
+        at_clock = self._clock_of(t)
+        work = cur.index if phase.is_work else self._next_work(cur.index)
+        result: StepResult | None = None
+        if work is not None:
+            begun = cur if work == cur.index else _Current(index=work, start=t)
+            result = self._result(self.plan.phases[work], begun, t, EndReason.PAIN, "pain")
+            self.results.append(result)
+            events.append(result)
+            events.append(PhaseEnded(phase, at_clock, now, EndReason.PAIN))
+            after = work + 1
+            if after < len(self.plan.phases):
+                self._begin(after, t, now, events)
+            else:
+                self._cur = None
+        if self._paused_at is None:
+            self._paused_at = now
+            events.append(Paused(now))
+        stopped = PainStopped(at_clock, phase, result)
+        self.pain_stop = stopped
+        self._fire(phase, Cue(0.0, CueKind.STOPPED, "Stopped", "stopped"), now, now, events)
+        events.append(stopped)
+        return events
+
+    def _next_work(self, index: int) -> int | None:
+        for phase in self.plan.phases[index + 1 :]:
+            if phase.is_work:
+                return phase.index
+        return None
+
+    def pain_go_on(self) -> list[Event]:
+        """After P: go on from where the run waits (the part after the one stopped)."""
+        if self.pain_stop is None:
+            return []
+        self.pain_stop = None
+        if self._cur is None and not self.finished:
+            return self._complete_now()
+        return self.resume()
+
+    def pain_skip_exercise(self) -> list[Event]:
+        """After P: leave the rest of that exercise (its other side, later sets) and go on with
+        the next one. What is left out is not recorded, as after ending early."""
+        stop = self.pain_stop
+        if stop is None:
+            return []
+        self.pain_stop = None
+        stopped_step = stop.result.step_index if stop.result else stop.phase.step_index
+        if self._cur is None:
+            return self._complete_now()
+        now, events = self._control()
+        target = next(
+            (p.index for p in self.plan.phases[self._cur.index :] if p.step_index > stopped_step),
+            None,
+        )
+        if target is None:
+            return events + self._complete_now()
+        if target != self._cur.index:
+            t = self._active(now)
+            events.append(
+                PhaseEnded(
+                    self.plan.phases[self._cur.index], self._clock_of(t), now, EndReason.SKIPPED
+                )
+            )
+            self._begin(target, t, now, events)
+        return events + self.resume()
+
+    def _complete_now(self) -> list[Event]:
+        """Nothing is left to run: the session is complete (its end is when P was pressed)."""
+        now = self.clock()
+        at = self._clock_of(self._active(now))
+        events: list[Event] = []
+        self._fire(
+            None, Cue(0.0, CueKind.COMPLETE, "Session complete", "complete"), at, now, events
+        )
+        self._end_session(Status.COMPLETED, now, events, at=at)
         return events

@@ -13,6 +13,7 @@ from pathlib import Path
 from qltimer import paths
 
 FILE_NAME = "settings.json"
+THEMES = ("auto", "light", "dark")
 
 
 @dataclass
@@ -21,6 +22,7 @@ class Settings:
     muted: bool = False
     high_contrast: bool = False
     safety_acknowledged: bool = False
+    theme: str = "auto"  # "auto" follows the desktop's colour scheme; or "light" / "dark"
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -37,6 +39,8 @@ class Settings:
             if type(value) is type(getattr(out, f.name)):  # exact: true is not a volume
                 setattr(out, f.name, value)
         out.volume = max(0, min(100, out.volume))
+        if out.theme not in THEMES:
+            out.theme = "auto"
         return out
 
     def save(self, path: Path | None = None) -> None:

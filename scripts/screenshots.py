@@ -26,12 +26,10 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from bench.gen_history import generate  # noqa: E402
 from qltimer.audio import SilentPlayer  # noqa: E402
 from qltimer.catalog import load_catalog  # noqa: E402
-from qltimer.engine import PhaseKind, Snapshot  # noqa: E402
 from qltimer.gui.app import MainWindow, make_app  # noqa: E402
 from qltimer.gui.coaching import SafetyDialog  # noqa: E402
 from qltimer.gui.history_window import HistoryWindow  # noqa: E402
 from qltimer.gui.report import write_report  # noqa: E402
-from qltimer.gui.run_view import RunView  # noqa: E402
 from qltimer.gui.summary import SummaryView  # noqa: E402
 from qltimer.history import open_history  # noqa: E402
 from qltimer.settings import Settings  # noqa: E402
@@ -100,82 +98,40 @@ def shots() -> dict[str, Callable[[QApplication], None]]:
         view.close()
 
     def run(app: QApplication) -> None:
-        catalog = load_catalog()
-        for w, h in SIZES:
-            suffix = f"-{w}x{h}"
-            clock = FakeClock()
-            window = MainWindow(catalog, None, player=SilentPlayer(), clock=clock, today=TODAY)
-            window.resize(w, h)
-            window.show()
-            view = window.start_session(catalog.sessions["ql-level-1"])
-            ctrl = view.controller
-
-            def until(
-                test: Callable[[Snapshot], bool], view: RunView = view, clock: FakeClock = clock
-            ) -> None:
-                """Move the fake clock until *test* holds; let the flash end as it would."""
-                ctrl = view.controller
-                for _ in range(20_000):
-                    if test(ctrl.run.snapshot()):
-                        view.on_flash_over()  # in real time both end after a moment
-                        view.on_words_over()
-                        return
-                    clock.tick(0.1)
-                    ctrl.tick()
-                raise RuntimeError("state not reached")
-
-            def work(name: str, side: str) -> Callable[[Snapshot], bool]:
-                return lambda s: bool(
-                    s.phase
-                    and s.phase.is_work
-                    and s.phase.step.name == name
-                    and s.phase.side
-                    and s.phase.side.value == side
-                )
-
-            until(
-                lambda s: bool(
-                    s.phase
-                    and s.phase.kind is PhaseKind.GET_READY
-                    and s.phase.step.name == "Side plank"
-                    and s.elapsed > 3
-                )
-            )
-            save(window, f"run-get-ready{suffix}", app)
-            until(lambda s: work("Side plank", "left")(s) and s.elapsed > 22.5)
-            view.on_words_over()
-            save(window, f"run-hold-left{suffix}", app)
-            until(lambda s: work("Side plank", "left")(s) and s.elapsed >= 30)
-            view._flash(1.5)  # the halfway cue as it looks the moment it sounds
-            save(window, f"run-cue-halfway{suffix}", app)
-            until(lambda s: bool(s.phase and s.phase.kind is PhaseKind.SWITCH and s.elapsed > 4))
-            save(window, f"run-switch-sides{suffix}", app)
-            until(lambda s: work("Side plank", "right")(s) and s.elapsed > 31.5)
-            save(window, f"run-hold-right{suffix}", app)
-            until(lambda s: bool(s.phase and s.phase.kind is PhaseKind.REST and s.elapsed > 12))
-            save(window, f"run-rest{suffix}", app)
-            until(work("Suitcase carry", "left"))
-            for _ in range(3):
-                clock.tick(13)
-                ctrl.tick()
-                ctrl.add_count()
-            clock.tick(6)
-            ctrl.tick()
-            view.on_flash_over()
-            view.on_words_over()
-            save(window, f"run-laps{suffix}", app)
-            view.toggle_help()
-            save(window, f"run-help{suffix}", app)
-            view.toggle_help()
-            ctrl.end_early()
-            # Overtime: the endurance test, held past its 60 s target.
-            view = window.start_session(catalog.sessions["side-plank-test"])
-            ctrl = view.controller
-            until(lambda s: bool(s.phase and s.phase.is_work and s.elapsed > 74.2), view)
-            view.on_words_over()
-            save(window, f"run-overtime{suffix}", app)
-            ctrl.end_early()
-            window.close()
+        """The run screen in each state, on each screen and in each theme, as the proof tests
+        measure it (tests/gui/run_probe.py: the real window on a screen of that size)."""
+        shown = ("get-ready", "hold", "switch", "paced-reps", "rest", "laps", "overtime", "help")
+        for screen, extra, suffix in (
+            ("1280x800", [], "1280x800"),
+            ("800x480", ["--full-screen"], "800x480"),
+            ("2560x1600", ["--scale", "2"], "scale2"),
+        ):
+            for theme in ("light", "dark", "high-contrast"):
+                with tempfile.TemporaryDirectory() as tmp:
+                    subprocess.run(
+                        [
+                            sys.executable,
+                            "-m",
+                            "tests.gui.run_probe",
+                            screen,
+                            *extra,
+                            "--theme",
+                            theme,
+                            "--shots",
+                            tmp,
+                        ],
+                        cwd=ROOT,
+                        check=True,
+                        capture_output=True,
+                    )
+                    states = (*shown, "pain") if theme == "light" else ("hold", "pain")
+                    for state in states:
+                        name = f"run-{state}-{suffix}" + ("" if theme == "light" else f"-{theme}")
+                        if suffix == "scale2" and state not in ("hold", "pain"):
+                            continue
+                        target = OUT / f"{name}.png"
+                        target.write_bytes((Path(tmp) / f"{state}.png").read_bytes())
+                        print(target.relative_to(ROOT))
 
     def coaching(app: QApplication) -> None:
         """A fresh history where level 2 is about to be suggested, and an endurance test."""

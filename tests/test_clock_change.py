@@ -59,7 +59,7 @@ def test_the_wall_clock_moving_an_hour_mid_session_changes_nothing(
     acknowledge_safety(data)
     stamp.write_text("+0\n")
     started = datetime.now(UTC)
-    app = start_app(["run", str(TINY)], home, data, extra_env=faked(stamp))
+    app = start_app(["run", str(TINY), "--pain", "0"], home, data, extra_env=faked(stamp))
     try:
         wait_for(lambda: len(history_rows(data)) == 1, 60, "the first side to be saved")
         stamp.write_text(f"{jump}\n")

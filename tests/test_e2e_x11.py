@@ -19,7 +19,8 @@ import pytest
 from PySide6.QtGui import QImage
 
 from qltimer.audio import load_sounds
-from qltimer.engine import CueDue, Event, Run, expand
+from qltimer.cuemix import mix_cues
+from qltimer.engine import Event, Run, expand
 from qltimer.script import load_session
 from tests.apprun import (
     CAPTURE_RC,
@@ -84,6 +85,10 @@ def drive(x: Xvfb, tmp_path: Path, asoundrc: str, shot: Path | None) -> tuple[Dr
     try:
         safety = x.window("^qltimer - safety$", timeout=60)  # first run: the advice comes first
         x.key(safety, "Return")
+        before = x.window(
+            title("Before you start: End-to-end test session")
+        )  # asked, as Start asks
+        x.key(before, "4", "Return")  # pain now: 4
         window = x.window(title("Side plank - left side"))
         if shot is not None:
             x.grab(window, shot)
@@ -93,7 +98,7 @@ def drive(x: Xvfb, tmp_path: Path, asoundrc: str, shot: Path | None) -> tuple[Dr
         time.sleep(2.0)  # the person holds for two seconds, then says done
         x.key(window, "Return")
         did.long_hold = time.monotonic() - start
-        x.window(title("Carry - left side"))
+        x.window(title("Carry - left hand"))
         start = time.monotonic()
         gaps = []
         for gap in (1.0, 1.5):
@@ -118,7 +123,7 @@ def check_history(data: Path, did: Drive) -> None:
     rows = history_rows(data)
     assert {r["uuid"] for r in rows} == {rows[0]["uuid"]}, "exactly one session"
     assert rows[0]["session_id"] == "e2e" and rows[0]["status"] == "completed"
-    assert rows[0]["pain_after"] == 3
+    assert (rows[0]["pain_before"], rows[0]["pain_after"]) == (4, 3)
     got = [
         (r["exercise"], r["side"], r["target_seconds"], r["target_count"], r["actual_count"])
         for r in rows
@@ -143,25 +148,30 @@ def expected_sounds(long_hold: float, lap_gaps: tuple[float, ...]) -> list[str]:
     sounds: list[str] = []
 
     def take(events: list[Event]) -> None:
-        sounds.extend(e.cue.sound for e in events if isinstance(e, CueDue) and e.cue.sound)
+        sounds.extend(name for said in mix_cues(events) for name in said.names)
+
+    def wait(seconds: float) -> None:
+        """Let *seconds* pass as the app's timer does: waking at each cue or phase end."""
+        until = clock.now + seconds
+        while (due := run.next_due()) is not None and due <= until:
+            clock.now = due
+            take(run.advance())
+        clock.now = until
 
     take(run.start())
     while not run.finished:
         phase = run.phase
         assert phase is not None
         if phase.is_work and phase.step.name == "Long hold":
-            clock.tick(long_hold)
-            take(run.advance())
+            wait(long_hold)
             take(run.done_now())
         elif phase.is_work and phase.step.name == "Carry":
             for gap in lap_gaps:
-                clock.tick(gap)
-                take(run.advance())
+                wait(gap)
                 take(run.add_count())
         else:
             assert phase.duration is not None
-            clock.tick(phase.duration - run.elapsed())
-            take(run.advance())
+            wait(phase.duration - run.elapsed())
     return sounds
 
 
@@ -177,7 +187,9 @@ def test_a_whole_session_by_keyboard_with_its_sound_at_the_device(x: Xvfb, tmp_p
 
     rows = history_rows(tmp_path / "data")
     names = expected_sounds(float(rows[2]["actual_seconds"]), did.lap_gaps)  # type: ignore[arg-type]
-    assert names[-1] == "complete" and "done" in names
+    # "done" always had the next announcement due with it, which says enough
+    assert names[-1] == "complete" and "done" not in names
+    assert "left-hand" in names and "lap" in names
     sounds = load_sounds()
     played = capture.read_bytes()
     at = 0
@@ -200,7 +212,7 @@ def test_killed_mid_session_the_next_start_shows_it_interrupted_with_its_finishe
     x: Xvfb, tmp_path: Path
 ) -> None:
     home, data = tmp_path / "home", tmp_path / "data"
-    proc = start_app(["run", str(E2E)], home, data, display=x.display)
+    proc = start_app(["run", str(E2E), "--pain", "2"], home, data, display=x.display)
     try:
         x.key(x.window("^qltimer - safety$", timeout=60), "Return")
         x.window(title("Long hold - right side"))
@@ -246,3 +258,41 @@ def test_a_second_qltimer_is_told_the_first_is_running(x: Xvfb, tmp_path: Path) 
         assert history_json(data)["rows"] == []  # the second one started nothing
     finally:
         stop(first)
+
+
+def test_p_stops_at_once_and_nothing_goes_on_until_the_person_chooses(
+    x: Xvfb, tmp_path: Path
+) -> None:
+    home, data = tmp_path / "home", tmp_path / "data"
+    proc = start_app(["run", str(E2E)], home, data, display=x.display)
+    try:
+        x.key(x.window("^qltimer - safety$", timeout=60), "Return")
+        before = x.window(title("Before you start: End-to-end test session"))
+        x.key(before, "Return")  # no pain score today
+        window = x.window(title("Side plank - left side"))
+        time.sleep(1.0)  # a second into the 3 s hold, it hurts
+        x.key(window, "p")
+        x.window("^Stopped: it hurts - qltimer$", timeout=10)
+        pressed = time.monotonic()
+        shot = x.grab(window, tmp_path / "e2e-stopped-for-pain-x11.png")
+        time.sleep(4.0)  # longer than the hold and the switch: nothing may start meanwhile
+        assert x.title(window) == "Stopped: it hurts - qltimer"
+        assert time.monotonic() - pressed >= 4.0
+        x.key(window, "e")  # end the session; everything finished is kept
+        x.window(title("Session summary"))
+        x.key(window, "Return")  # saved with no score after
+        x.window("^qltimer$")
+        x.key(window, "ctrl+q")
+        wait_for(lambda: proc.poll() is not None, 30, "qltimer to quit on Ctrl+Q")
+    finally:
+        err = stop(proc)
+    assert "Traceback" not in err, err
+    colours, commonest = not_blank(shot)
+    assert colours >= 4 and commonest < 0.95, "the advice is drawn"
+    keep(shot)
+    rows = history_rows(data)
+    assert rows[0]["status"] == "ended early" and rows[0]["pain_before"] is None
+    assert [(r["exercise"], r["side"], r["reason"], r["stopped_early"]) for r in rows] == [
+        ("Side plank", "left", "pain", True)
+    ]
+    assert 0.5 <= float(rows[0]["actual_seconds"]) <= 2.5  # type: ignore[arg-type]

@@ -544,3 +544,144 @@ def test_a_back_dated_pause_stops_the_clock_where_it_was() -> None:
     assert run.snapshot().remaining == pytest.approx(50)
     run.resume()
     assert run.snapshot().remaining == pytest.approx(50)
+
+
+# -- P: stopped because it hurts ----------------------------------------------------------------
+
+
+def pain(run: Run) -> list[object]:
+    events: list[object] = list(run.stop_for_pain())
+    assert run.paused and run.pain_stop is not None
+    assert any(isinstance(e, CueDue) and e.cue.kind is CueKind.STOPPED for e in events)
+    return events
+
+
+def nothing_moves(run: Run, clock: FakeClock) -> None:
+    """While the person decides, no key but the three choices moves anything, nor does time."""
+    phase, elapsed, results = run.phase, run.elapsed(), list(run.results)
+    for control in (run.advance, run.resume, run.toggle_pause, run.done_now, run.skip, run.back):
+        clock.tick(30)
+        assert control() == []
+    assert run.add_count() == []
+    assert (run.phase, run.elapsed(), run.results) == (phase, elapsed, results)
+
+
+def test_p_mid_hold_records_the_time_so_far_and_waits_before_the_other_side() -> None:
+    run, clock = started()
+    go_to_work(run, clock)
+    clock.tick(21.5)
+    events = pain(run)
+    result = next(e for e in events if isinstance(e, StepResult))
+    assert (result.side, result.reason, result.stopped_early) == (Side.LEFT, "pain", True)
+    assert result.actual_seconds == pytest.approx(21.5)
+    assert not any(isinstance(e, CueDue) and e.cue.kind is CueKind.WORK_END for e in events)
+    nothing_moves(run, clock)
+    phase = run.phase
+    assert phase is not None and phase.kind is PhaseKind.SWITCH and run.elapsed() == 0
+    # Go on: the switch counts down from its start, then the other side.
+    events = run.pain_go_on()
+    assert not run.paused and run.pain_stop is None
+    kinds = [e.cue.kind for e in cues_of(events)]
+    assert kinds == [CueKind.RESUMED, CueKind.ANNOUNCE]
+    go_to_work(run, clock)
+    assert run.phase is not None and run.phase.side is Side.RIGHT
+
+
+def test_p_in_a_get_ready_records_the_coming_part_as_not_begun_and_starts_nothing() -> None:
+    run, clock = started()
+    clock.tick(2)
+    run.advance()
+    events = pain(run)
+    result = next(e for e in events if isinstance(e, StepResult))
+    assert (result.side, result.reason, result.stopped_early) == (Side.LEFT, "pain", True)
+    assert result.actual_seconds == 0 and result.started_at == result.ended_at == 1002
+    nothing_moves(run, clock)
+    assert not any(isinstance(e, CueDue) and e.cue.kind is CueKind.GO for e in events)
+    phase = run.phase
+    assert phase is not None and phase.kind is PhaseKind.SWITCH, "waits before the other side"
+
+
+def test_p_in_a_rest_between_sets_then_the_next_exercise() -> None:
+    run, clock = started(HOLDS.replace("seconds = 60\n", "seconds = 60\nsets = 2\nrest = 30\n"))
+    for _ in range(2):  # left and right of set 1
+        go_to_work(run, clock)
+        clock.tick(60)
+        run.advance()
+    phase = run.phase
+    assert phase is not None and phase.kind is PhaseKind.REST
+    clock.tick(4)
+    run.advance()
+    events = pain(run)
+    result = next(e for e in events if isinstance(e, StepResult))
+    assert (result.set_number, result.side, result.actual_seconds) == (2, Side.LEFT, 0)
+    nothing_moves(run, clock)
+    events = run.pain_skip_exercise()
+    phase = run.phase
+    assert phase is not None and phase.step.name == "Carry" and not run.paused
+    assert [r.side for r in run.results] == [Side.LEFT, Side.RIGHT, Side.LEFT], (
+        "set 2's right side is left out, not recorded"
+    )
+
+
+def test_p_then_end_keeps_everything_and_ends_when_it_hurt() -> None:
+    run, clock = started()
+    go_to_work(run, clock)
+    clock.tick(10)
+    pain(run)
+    clock.tick(120)  # reading the advice
+    events = run.end_early()
+    ended = next(e for e in events if isinstance(e, SessionEnded))
+    assert ended.status is Status.ENDED_EARLY and ended.at == pytest.approx(1015)
+    assert [(r.side, r.reason) for r in ended.results] == [(Side.LEFT, "pain")]
+    assert run.pain_stop is None and run.finished
+
+
+def test_p_in_the_last_part_then_go_on_completes_the_session() -> None:
+    run, clock = started(
+        'title = "x"\nget_ready = 0\n[[step]]\nkind = "hold"\nname = "H"\nseconds = 20\n'
+    )
+    clock.tick(7)
+    pain(run)
+    assert run.phase is None and run.snapshot().progress == 1.0 and not run.finished
+    events = run.pain_go_on()
+    ended = next(e for e in events if isinstance(e, SessionEnded))
+    assert ended.status is Status.COMPLETED and ended.at == pytest.approx(1007)
+    assert [r.reason for r in ended.results] == ["pain"]
+
+
+def test_p_while_paused_records_the_time_before_the_pause() -> None:
+    run, clock = started()
+    go_to_work(run, clock)
+    clock.tick(8)
+    run.pause()
+    clock.tick(50)
+    result = next(e for e in pain(run) if isinstance(e, StepResult))
+    assert result.actual_seconds == pytest.approx(8)
+
+
+def test_keys_are_answered_with_a_cue() -> None:
+    run, clock = started()
+    go_to_work(run, clock)
+    assert [c.cue.sound for c in cues_of(run.pause())] == ["paused"]
+    assert [c.cue.sound for c in cues_of(run.resume())] == ["resumed"]
+    run.done_now()
+    go_to_work(run, clock)
+    run.done_now()
+    go_to_work(run, clock)
+    counted = cues_of(run.add_count())
+    assert [(c.cue.kind, c.cue.text, c.cue.sound) for c in counted] == [
+        (CueKind.COUNTED, "Lap 1", "lap")
+    ]
+
+
+def test_carries_say_hand() -> None:
+    plan = expand(session_from(HOLDS))
+    said = [
+        (c.text, c.sound)
+        for p in plan.phases
+        if not p.is_work and p.step.name == "Carry"
+        for c in p.cues
+        if c.kind in (CueKind.ANNOUNCE, CueKind.SIDE)
+    ]
+    assert ("Left hand", "left-hand") in said and ("Right hand", "right-hand") in said
+    assert all("side" not in text.lower() or text == "Switch sides" for text, _ in said)

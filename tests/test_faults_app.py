@@ -69,7 +69,7 @@ def test_a_history_locked_by_another_qltimer_delays_saving_and_loses_nothing(
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
-    app = start_app(["run", str(TINY)], home, data)
+    app = start_app(["run", str(TINY), "--pain", "0"], home, data)
     try:
         unsaved = data / "unsaved"
 

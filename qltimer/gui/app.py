@@ -12,21 +12,31 @@ from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence, QShowEvent
+from PySide6.QtCore import QEvent, Qt, Slot
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+    QShowEvent,
+    QWindow,
+)
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from qltimer import __version__, paths
 from qltimer.audio import CuePlayer, SilentPlayer, make_player
 from qltimer.catalog import Catalog, load_catalog
 from qltimer.coach import flare_variant
-from qltimer.engine import Phase, PhaseKind
+from qltimer.engine import Phase, PhaseKind, side_label
 from qltimer.gui.coaching import BeforeSession, ProgramView, SafetyDialog, safety_shortcut
 from qltimer.gui.dialogs import Ask
 from qltimer.gui.home import HomeView
 from qltimer.gui.run_view import RunController, RunView
 from qltimer.gui.saving import SaveKeeper
 from qltimer.gui.summary import SummaryView
+from qltimer.gui.theme import dark_palette, wants_dark
 from qltimer.history import History, HistoryError, HistoryTooNewError, OpenReport, open_history
 from qltimer.instance import InstanceLock
 from qltimer.recording import RescueReport, import_rescued, plain_reason
@@ -36,8 +46,8 @@ from qltimer.settings import Settings
 if TYPE_CHECKING:
     from qltimer.gui.history_window import HistoryWindow
 
+BASE_POINTS = 15  # the app's text size; set as the application font so widgets can size their own
 STYLE = """
-QWidget { font-size: 15pt; }
 QLabel#heading { font-size: 24pt; font-weight: 600; margin-bottom: 8px; }
 QLabel#previewTitle { font-size: 22pt; font-weight: 600; }
 QLabel#previewMeta { font-size: 14pt; }
@@ -58,6 +68,12 @@ QLabel#stageTitle { font-size: 18pt; font-weight: 700; }
 QLabel#stageArrow { font-size: 22pt; }
 QLabel#planLine { font-size: 14pt; }
 QLabel#safetyText { font-size: 17pt; }
+"""
+# Colours above that would be too faint on the dark palette.
+DARK_STYLE = """
+QLabel#newBest { color: #7ee29a; }
+QLabel#painFlag { background: #3a1212; color: #ffd9d6; }
+QFrame#stageHere { border-color: #3fbf6a; }
 """
 
 
@@ -88,8 +104,16 @@ class MainWindow(QMainWindow):
         self.player.volume = self.settings.volume / 100
         self.player.muted = self.settings.muted
         self.clock = clock
-        self.history_window: HistoryWindow | None = None
+        self.theme_choice = self.settings.theme
+        self.dark = False
         self.run_view: RunView | None = None
+        self.apply_theme(self.theme_choice)
+        hints = QGuiApplication.styleHints()
+        hints.colorSchemeChanged.connect(lambda _scheme: self.apply_theme(self.theme_choice))
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.focusWindowChanged.connect(self.on_focus_window)
+        self.history_window: HistoryWindow | None = None
         self.keeper = SaveKeeper(self)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
@@ -117,6 +141,31 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.home)
         self.resize(1280, 800)
 
+    # -- theme ---------------------------------------------------------------------------------
+    def apply_theme(self, choice: str) -> None:
+        """Light or dark for every page ("auto" follows the desktop); remembered."""
+        self.theme_choice = choice
+        dark = wants_dark(choice)
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and bool(app.property("qltimerDark")) != dark:
+            app.setPalette(dark_palette() if dark else app.style().standardPalette())
+            app.setStyleSheet(STYLE + (DARK_STYLE if dark else ""))
+            app.setProperty("qltimerDark", dark)
+        self.dark = dark
+        if self.run_view is not None:
+            self.run_view.set_dark(dark)
+        for key, action in getattr(self, "theme_actions", {}).items():
+            action.setChecked(key == choice)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.WindowStateChange:
+            self._menu_for_run()
+
+    def _menu_for_run(self) -> None:
+        """Full screen during a session gives the menu bar's room to the countdown."""
+        self.menuBar().setVisible(not (self.isFullScreen() and self.run_view is not None))
+
     # -- running a session ---------------------------------------------------------------------
     def start_session(
         self, session: Session, *, pain_before: int | None = None, flare: bool = False
@@ -134,8 +183,9 @@ class MainWindow(QMainWindow):
             keeper=self.keeper,
             record_without_history=self.rescue_without_history,
         )
-        view = RunView(controller)
-        view.set_high_contrast(self.settings.high_contrast)
+        view = RunView(controller, dark=self.dark, high_contrast=self.settings.high_contrast)
+        view.theme_toggled.connect(lambda _on: self.remember())
+        controller.pain_stopped.connect(self.on_pain_stopped)
         self.stack.addWidget(view)
         self.stack.setCurrentWidget(view)
         view.setFocus()
@@ -143,21 +193,40 @@ class MainWindow(QMainWindow):
         controller.phase_changed.connect(self.on_phase_changed)
         view.buttons["mute"].clicked.connect(self.remember)
         self.run_view = view
+        self._menu_for_run()
         controller.start()
         return view
 
-    def start_when_ready(self, session: Session) -> None:
-        """Start *session* now, or once the first-run safety advice has been read."""
+    def start_when_ready(
+        self, session: Session, answers: tuple[int | None, bool] | None = None
+    ) -> None:
+        """``qltimer run``: once the first-run safety advice has been read, ask the
+        before-session question for *session*, or start it with the *answers* given (pain now,
+        flare day)."""
+
+        def go() -> None:
+            if answers is None:
+                self.ask_before(session)
+            else:
+                self.start_session(session, pain_before=answers[0], flare=answers[1])
+
         if self.safety is not None and self.safety.isVisible():
-            self.safety.finished.connect(lambda _result: self.start_session(session))
+            self.safety.finished.connect(lambda _result: go())
         else:
-            self.start_session(session)
+            go()
+
+    def ask_before(self, session: Session) -> None:
+        """Pain now (optional) and whether it is a flare day, then the run."""
+        self.before.ask(session)
+        self.stack.setCurrentWidget(self.before)
+        self.setWindowTitle(f"Before you start: {session.title} - qltimer")
+        self.before.setFocus()
 
     @Slot(object)
     def on_phase_changed(self, phase: Phase) -> None:
         """The window title says where the session is (task bars and window lists show it)."""
         if phase.kind is PhaseKind.WORK:
-            side = f" - {phase.side.value} side" if phase.side is not None else ""
+            side = f" - {side_label(phase.step, phase.side)}" if phase.side is not None else ""
             what = f"{phase.step.name}{side}"
         elif phase.kind is PhaseKind.GET_READY:
             what = f"Get ready: {phase.step.name}"
@@ -165,14 +234,35 @@ class MainWindow(QMainWindow):
             what = "Switch sides" if phase.kind is PhaseKind.SWITCH else "Rest"
         self.setWindowTitle(f"{what} - qltimer")
 
+    @Slot(object)
+    def on_pain_stopped(self, stop: object) -> None:
+        if stop is not None:
+            self.setWindowTitle("Stopped: it hurts - qltimer")
+        elif self.run_view is not None and self.run_view.controller.run.phase is not None:
+            self.on_phase_changed(self.run_view.controller.run.phase)
+
+    def pause_run(self, why: str) -> None:
+        """Another window goes over a running session: pause it; only a key goes on."""
+        view = self.run_view
+        if view is None:
+            return
+        run = view.controller.run
+        if run.started and not run.finished and not run.paused:
+            view.controller.toggle_pause()
+            view.controller.show_notice("window", f"Paused while {why}. Press Space to go on.")
+
+    @Slot(QWindow)
+    def on_focus_window(self, window: QWindow | None) -> None:
+        """Any other window of ours taking the keyboard pauses a running session."""
+        if window is not None and window is not self.windowHandle() and window.isVisible():
+            self.pause_run("another window was open")
+
     @Slot(str)
     def on_start_requested(self, session_id: str) -> None:
         """Start asks first: pain now (optional) and whether it is a flare day."""
         session = self.catalog.get(session_id)
         if session is not None:
-            self.before.ask(session)
-            self.stack.setCurrentWidget(self.before)
-            self.before.setFocus()
+            self.ask_before(session)
 
     @Slot(int, bool)
     def on_go(self, pain: int, flare: bool) -> None:
@@ -182,6 +272,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def on_before_cancelled(self) -> None:
+        self.setWindowTitle("qltimer")
         self.stack.setCurrentWidget(self.home)
         self.home.start.setFocus()
 
@@ -201,12 +292,14 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_safety(self) -> None:
+        self.pause_run("the safety advice was open")
         dialog = SafetyDialog(self)
         self.safety = dialog
         dialog.open()
 
     @Slot()
     def show_program(self) -> None:
+        self.pause_run("your program was open")
         dialog = ProgramView(self.home.stage(), self)
         dialog.open()
         self.program = dialog
@@ -228,6 +321,7 @@ class MainWindow(QMainWindow):
     def on_run_finished(self, uuid: str, status: str) -> None:
         view = self.run_view
         self.run_view = None
+        self._menu_for_run()
         self.setWindowTitle("qltimer")
         self.remember()
         saved = not any(r.uuid == uuid for r in self.keeper.waiting)
@@ -259,6 +353,13 @@ class MainWindow(QMainWindow):
         self.player.muted = muted
         self.remember()
 
+    @Slot(bool)
+    def set_high_contrast(self, on: bool) -> None:
+        self.settings.high_contrast = on
+        if self.run_view is not None:
+            self.run_view.set_high_contrast(on)
+        self.remember()
+
     @Slot()
     def remember(self) -> None:
         """Keep sound and theme choices for next time."""
@@ -266,6 +367,9 @@ class MainWindow(QMainWindow):
         self.mute_action.setChecked(self.player.muted)
         if self.run_view is not None:
             self.settings.high_contrast = self.run_view.high_contrast
+        if hasattr(self, "contrast_action"):
+            self.contrast_action.setChecked(self.settings.high_contrast)
+        self.settings.theme = self.theme_choice
         with contextlib.suppress(OSError):  # read-only data folder: kept for this run only
             self.settings.save()
 
@@ -320,6 +424,25 @@ class MainWindow(QMainWindow):
         self.mute_action.setChecked(self.settings.muted)
         self.mute_action.triggered.connect(self.set_muted)
         sound.addAction(self.mute_action)
+        view_menu = self.menuBar().addMenu("&View")
+        self.theme_actions: dict[str, QAction] = {}
+        themes = QActionGroup(self)
+        for key, text in (
+            ("auto", "&Follow the desktop (light or dark)"),
+            ("light", "&Light"),
+            ("dark", "&Dark"),
+        ):
+            action = QAction(text, self, checkable=True)
+            action.setChecked(self.theme_choice == key)
+            action.triggered.connect(lambda _=False, k=key: (self.apply_theme(k), self.remember()))
+            themes.addAction(action)
+            view_menu.addAction(action)
+            self.theme_actions[key] = action
+        view_menu.addSeparator()
+        self.contrast_action = QAction("&High contrast in sessions (C)", self, checkable=True)
+        self.contrast_action.setChecked(self.settings.high_contrast)
+        self.contrast_action.triggered.connect(self.set_high_contrast)
+        view_menu.addAction(self.contrast_action)
         help_menu = self.menuBar().addMenu("H&elp")
         for text, slot, keys in (
             ("&Safety advice", self.show_safety, "F1"),
@@ -348,6 +471,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def on_show_history(self) -> None:
+        self.pause_run("the history was open")
         window = self.open_history()
         window.reload()
         window.show()
@@ -408,12 +532,16 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     icon = paths.assets_dir() / "qltimer.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    font = app.font()
+    font.setPointSize(BASE_POINTS)
+    app.setFont(font)
     app.setStyleSheet(STYLE)
     return app
 
 
-def run_app(start: Session | None = None) -> int:
-    """The app; with *start*, straight into that session's run screen."""
+def run_app(start: Session | None = None, answers: tuple[int | None, bool] | None = None) -> int:
+    """The app; with *start*, straight into that session (its question first, unless
+    *answers* gives pain now and flare day)."""
     app = make_app()
     sys.excepthook = _excepthook
     lock = InstanceLock()
@@ -443,7 +571,7 @@ def run_app(start: Session | None = None) -> int:
     )
     window.show()
     if start is not None:
-        window.start_when_ready(start)
+        window.start_when_ready(start, answers)
     try:
         return app.exec()
     finally:

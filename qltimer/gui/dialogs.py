@@ -32,10 +32,21 @@ class Ask:
         QMessageBox.warning(parent, title, text)
 
     @classmethod
-    def confirm(cls, parent: QWidget | None, title: str, text: str, yes: str, no: str) -> bool:
+    def confirm(
+        cls,
+        parent: QWidget | None,
+        title: str,
+        text: str,
+        yes: str,
+        no: str,
+        *,
+        default_yes: bool = True,
+    ) -> bool:
+        """Yes or no; Esc always answers *no*, Enter the default (*no* unless *default_yes*)."""
         box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
         yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(no, QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(yes_button)
+        no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes_button if default_yes else no_button)
+        box.setEscapeButton(no_button)
         box.exec()
         return box.clickedButton() is yes_button

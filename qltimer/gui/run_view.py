@@ -12,12 +12,14 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetrics,
     QFontMetricsF,
     QKeyEvent,
     QPainter,
@@ -39,11 +41,13 @@ from PySide6.QtWidgets import (
 )
 
 from qltimer.audio import CuePlayer
-from qltimer.cli import format_dose
+from qltimer.cli import format_dose, format_seconds
+from qltimer.cuemix import mix_cues
 from qltimer.engine import (
     CueDue,
     CueKind,
     Event,
+    PainStopped,
     Paused,
     Phase,
     PhaseKind,
@@ -54,10 +58,12 @@ from qltimer.engine import (
     Snapshot,
     StepResult,
     expand,
+    side_label,
 )
 from qltimer.gui.dialogs import Ask
 from qltimer.gui.inhibit import ScreenInhibitor
 from qltimer.gui.saving import SaveKeeper
+from qltimer.gui.theme import DARK, HIGH_CONTRAST, LIGHT, run_colors
 from qltimer.history import History
 from qltimer.recording import Recorder
 from qltimer.script import Session, Side, StepKind
@@ -108,9 +114,11 @@ class RunController(QObject):
         cue_fired(object): a CueDue happened (sound already sent).
         ticked(object): a new Snapshot to show.
         notice_changed(str): a one-line notice to show ("" clears it).
+        pain_stopped(object): P was pressed (a PainStopped), or None once the person chose.
         finished(str, str): session UUID ("" when not saved) and status.
     """
 
+    pain_stopped = Signal(object)
     phase_changed = Signal(object)
     cue_fired = Signal(object)
     ticked = Signal(object)
@@ -187,7 +195,7 @@ class RunController(QObject):
         if slept is not None:
             minutes = max(1, round(slept.seconds / 60))
             self._handle(self.run.pause(at=min(slept.last_awake, self.clock())))
-            self._notice(
+            self.show_notice(
                 "sleep",
                 f"The computer was asleep for about {minutes} min, so the "
                 "session is paused. Press Space to go on.",
@@ -222,12 +230,16 @@ class RunController(QObject):
         self.timer.start(math.ceil(wait * 1000) + 1)
 
     def _handle(self, events: list[Event]) -> None:
+        # Sound first, cues due together as one utterance (see cuemix): nothing the screen
+        # redraws may delay a cue.
+        for said in mix_cues(events):
+            self.latencies.append(self.clock() - said.due)
+            self.player.play_together(said.names, due=said.due)
         for event in events:
             if isinstance(event, CueDue):
-                if event.lateness < 1.0:  # a cue later than that would only confuse
-                    self.latencies.append(self.clock() - event.due)
-                    self.player.play(event.cue.sound, due=event.due)
                 self.cue_fired.emit(event)
+            elif isinstance(event, PainStopped):
+                self.pain_stopped.emit(event)
             elif isinstance(event, PhaseStarted):
                 self.phase_changed.emit(event.phase)
             elif isinstance(event, StepResult):
@@ -239,7 +251,8 @@ class RunController(QObject):
             elif isinstance(event, Resumed):
                 self.inhibitor.inhibit()
                 self.sleepwatch.reset()
-                self._notice("sleep", "")
+                self.show_notice("sleep", "")
+                self.show_notice("window", "")
             elif isinstance(event, SessionEnded):
                 self.inhibitor.release()
                 if self.recorder is not None:
@@ -249,15 +262,16 @@ class RunController(QObject):
                 self.finished.emit(self.recorder.uuid if self.recorder else "", event.status.value)
                 return
         if self.player.notice:
-            self._notice("sound", self.player.notice)
+            self.show_notice("sound", self.player.notice)
         self.ticked.emit(self.run.snapshot())
         self._schedule()
 
     @Slot(str)
     def on_save_notice(self, text: str) -> None:
-        self._notice("save", text)
+        self.show_notice("save", text)
 
-    def _notice(self, key: str, text: str) -> None:
+    def show_notice(self, key: str, text: str) -> None:
+        """Show (or with "" clear) the notice *key*; notices show together, one line each."""
         if self.notices.get(key, "") == text:
             return
         if text:
@@ -284,6 +298,21 @@ class RunController(QObject):
 
     def end_early(self) -> None:
         self._handle(self.run.end_early())
+
+    def stop_for_pain(self) -> None:
+        """P: stop at once; nothing goes on until the person chooses (see the engine)."""
+        self._handle(self.run.stop_for_pain())
+
+    def pain_go_on(self) -> None:
+        self._after_pain(self.run.pain_go_on())
+
+    def pain_skip_exercise(self) -> None:
+        self._after_pain(self.run.pain_skip_exercise())
+
+    def _after_pain(self, events: list[Event]) -> None:
+        if self.run.pain_stop is None:
+            self.pain_stopped.emit(None)
+        self._handle(events)
 
     def stop(self) -> None:
         """Leave without ending (the window is closing): release what we hold."""
@@ -387,12 +416,15 @@ class BigTime(QWidget):
             return
         font = QFont(self.font())
         font.setBold(True)
-        font.setPointSizeF(100)
+        font.setPixelSize(100)
         m = QFontMetricsF(font)
         digit = max(m.horizontalAdvance(c) for c in "0123456789")
-        height = m.capHeight() * 1.0
-        scale = min(self.width() * 0.96 / (digit * self.cells), self.height() * 0.82 / height)
-        font.setPointSizeF(max(8.0, 100 * scale))
+        # Digits are as tall as capitals and have no descenders: the cap height may nearly fill
+        # the box; the rows above and below give the air.
+        scale = min(
+            self.width() * 0.96 / (digit * self.cells), self.height() * 0.94 / m.capHeight()
+        )
+        font.setPixelSize(max(8, int(100 * scale)))
         self._font = font
         self._cell_w = QFontMetricsF(font).horizontalAdvance("0")
         self._font_key = key
@@ -404,7 +436,7 @@ class BigTime(QWidget):
         p.setFont(self._font)
         p.setPen(self.color)
         m = QFontMetricsF(self._font)
-        total = self._cell_w * len(self.text)
+        total = sum(self._cell_w if ch.isdigit() else m.horizontalAdvance(ch) for ch in self.text)
         x = (self.width() - total) / 2
         baseline = (self.height() + m.capHeight()) / 2
         for ch in self.text:
@@ -413,6 +445,11 @@ class BigTime(QWidget):
             p.drawText(QPointF(x + (cell - w) / 2, baseline), ch)
             x += cell
         p.end()
+
+    def cap_height(self) -> float:
+        """Height of the digits as drawn, in pixels."""
+        self._fit()
+        return QFontMetricsF(self._font).capHeight()
 
 
 class Pacer(QWidget):
@@ -473,12 +510,166 @@ def breath_state(phase: Phase, elapsed: float) -> tuple[str, float, int]:
 # -- the view ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Sizes:
+    """Pixel font sizes for a run screen of a given size: larger windows, larger words.
+
+    Fitted so that at a 1280x800 window the step name and side word have capitals >= 42 px and
+    the "Then:" line >= 34 px, and at 800x480 full screen the side word >= 30 px and the step
+    name >= 26 px (DejaVu Sans Bold: capitals are 0.73 of the pixel size).
+    """
+
+    title: float  # step name and side word
+    line: float  # counter, cue words, "Then:"
+    tip: float
+    band: float  # the phase word at the top
+    small: float  # buttons, progress, notices
+    digits_min: float  # the least box height the countdown is given, before tips shrink
+
+    @classmethod
+    def for_window(cls, width: int, height: int) -> Sizes:
+        e = min(height, width * 0.625)  # a narrow window scales with its width
+        return cls(
+            title=max(0.0694 * e + 6, 0.052 * e + 19.5),
+            line=0.061 * e,
+            tip=max(15.0, 0.042 * e),
+            band=0.05 * e,
+            small=max(13.0, 0.026 * e),
+            digits_min=0.345 * e,
+        )
+
+
+def _font(base: QFont, px: float, bold: bool = False) -> QFont:
+    font = QFont(base)
+    font.setPixelSize(max(9, round(px)))
+    font.setBold(bold)
+    return font
+
+
+def _text_height(font: QFont, width: int, text: str, wrap: bool = True) -> int:
+    flags = int(Qt.TextFlag.TextWordWrap) if wrap else 0
+    rect = QFontMetrics(font).boundingRect(QRect(0, 0, max(1, width), 100_000), flags, text)
+    return rect.height()
+
+
+def _fit_line(base: QFont, px: float, width: int, text: str, bold: bool, least: float) -> QFont:
+    """A one-line font of *px*, made smaller (down to *least*) until *text* fits *width*."""
+    font = _font(base, px, bold)
+    while px > least and QFontMetrics(font).horizontalAdvance(text) > width:
+        px -= 1
+        font = _font(base, px, bold)
+    return font
+
+
+class PainPanel(QFrame):
+    """Shown, large, the moment P is pressed: the advice and three choices by key.
+
+    Signals:
+        chosen(str): "end", "next" or "go-on".
+    """
+
+    chosen = Signal(str)
+
+    CHOICES = (
+        ("end", "E", "End the session", "everything you finished is kept"),
+        ("next", "N", "Skip to the next exercise", ""),
+        ("go-on", "G", "Go on", ""),
+    )
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("painPanel")
+        self.setAccessibleName("stopped because it hurts")
+        layout = QVBoxLayout(self)
+        self.heading = QLabel("Stopped: it hurts")
+        self.heading.setObjectName("painHeading")
+        self.heading.setWordWrap(True)
+        self.advice = QLabel(PAIN_ADVICE)
+        self.advice.setObjectName("painAdvice")
+        self.advice.setWordWrap(True)
+        self.recorded = QLabel()
+        self.recorded.setObjectName("painRecorded")
+        self.recorded.setWordWrap(True)
+        for w in (self.heading, self.advice, self.recorded):
+            layout.addWidget(w)
+        layout.addStretch(1)
+        self.buttons: dict[str, QPushButton] = {}
+        for key, letter, text, more in self.CHOICES:
+            button = QPushButton()
+            button.setObjectName("painChoice")
+            button.setAccessibleName(text)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _=False, k=key: self.chosen.emit(k))
+            layout.addWidget(button)
+            self.buttons[key] = button
+            self._set_text(key, letter, text, more)
+        self.hide()
+
+    def _set_text(self, key: str, letter: str, text: str, more: str) -> None:
+        self.buttons[key].setText(f"{letter}   {text}" + (f" ({more})" if more else ""))
+
+    def show_stop(self, recorded: str, next_exercise: str | None, go_on: str) -> None:
+        self.recorded.setText(recorded)
+        self._set_text("next", "N", "Skip to the next exercise", next_exercise or "")
+        self.buttons["next"].setVisible(next_exercise is not None)
+        self._set_text("go-on", "G", "Go on", go_on)
+        self.show()
+        self.raise_()
+
+    def set_sizes(self, sizes: Sizes, base: QFont, width: int, height: int) -> None:
+        """Fit the panel's words to its size: as large as will fit, never cut."""
+        margin = round(sizes.small)
+        layout = self.layout()
+        layout.setContentsMargins(margin * 2, margin, margin * 2, margin)
+        layout.setSpacing(round(margin * 0.6))
+        inner = width - 4 * margin
+        buttons = [b for b in self.buttons.values() if not b.isHidden()]
+        scale = 1.0
+        while True:
+            head = _font(base, sizes.title * scale, bold=True)
+            body = _font(base, sizes.line * 0.8 * scale)
+            small = _font(base, max(12.0, sizes.line * 0.62 * scale))
+            fonts = [
+                _fit_line(base, sizes.line * 0.7 * scale, inner - 30, b.text(), True, 11)
+                for b in buttons
+            ]
+            button_h = [QFontMetrics(f).height() + 16 for f in fonts]
+            used = (
+                _text_height(head, inner, self.heading.text())
+                + _text_height(body, inner, self.advice.text())
+                + _text_height(small, inner, self.recorded.text())
+                + sum(button_h)
+                + 2 * margin
+                + (3 + len(buttons)) * layout.spacing()
+            )
+            if used <= height or scale < 0.4:
+                break
+            scale *= 0.92
+        self.heading.setFont(head)
+        self.advice.setFont(body)
+        self.recorded.setFont(small)
+        for button, font, h in zip(buttons, fonts, button_h, strict=True):
+            button.setFont(font)
+            button.setMinimumHeight(h)
+
+
+PAIN_ADVICE = (
+    "Stop and rest. Don't work through pain: get advice from a health professional or "
+    "qualified trainer before you do this exercise again. If pain goes down a leg, or you have "
+    "numbness, tingling or weakness, see a health professional before going on."
+)
+
+
 class RunView(QWidget):
-    """Signals:
-    help_toggled(bool): the keys overlay was shown or hidden.
+    """The run screen. Painted in the phase's colour; every word sized from the window.
+
+    Signals:
+        help_toggled(bool): the keys overlay was shown or hidden.
+        theme_toggled(bool): high contrast was switched on (True) or off with C.
     """
 
     help_toggled = Signal(bool)
+    theme_toggled = Signal(bool)
 
     KEYS = (
         ("Space", "pause / go on"),
@@ -490,100 +681,91 @@ class RunView(QWidget):
         ("M", "sound on / off"),
         ("Esc", "end the session (what you did is kept)"),
         ("F11", "full screen"),
-        ("C", "high contrast"),
+        ("C", "high contrast on / off"),
         ("?", "this help"),
         ("F1", "safety advice"),
     )
 
-    def __init__(self, controller: RunController, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        controller: RunController,
+        parent: QWidget | None = None,
+        *,
+        dark: bool = False,
+        high_contrast: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.controller = controller
-        self.high_contrast = False
+        self.dark = dark
+        self.high_contrast = high_contrast
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("run screen")
         self._flash_until = 0.0
-        self._flash_color = QColor("white")
         self._phase: Phase | None = None
         self._tip_index = 0
+        self._colors = run_colors(self.theme, None)
         self._build()
         controller.phase_changed.connect(self.on_phase_changed)
         controller.ticked.connect(self.on_ticked)
         controller.cue_fired.connect(self.on_cue_fired)
         controller.notice_changed.connect(self.on_notice)
+        controller.pain_stopped.connect(self.on_pain_stopped)
         self._flash_timer = QTimer(self)
         self._flash_timer.setSingleShot(True)
         self._flash_timer.timeout.connect(self.on_flash_over)
         self._words_timer = QTimer(self)
         self._words_timer.setSingleShot(True)
         self._words_timer.timeout.connect(self.on_words_over)
+        self._apply_theme()
 
-    # -- layout ---------------------------------------------------------------------------------
+    @property
+    def theme(self) -> str:
+        return HIGH_CONTRAST if self.high_contrast else DARK if self.dark else LIGHT
+
+    # -- building -------------------------------------------------------------------------------
     def _label(self, name: str, obj: str, wrap: bool = True) -> QLabel:
-        label = QLabel()
+        label = QLabel(self)
         label.setObjectName(obj)
         label.setAccessibleName(name)
         label.setWordWrap(wrap)
         return label
 
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        self.band = QFrame()
-        self.band.setObjectName("phaseBand")
-        self.band.setAutoFillBackground(True)
-        band = QHBoxLayout(self.band)
-        band.setContentsMargins(20, 8, 20, 8)
-        self.shape = PhaseShape()
+        self.shape = PhaseShape(self)
         self.phase_word = self._label("phase", "phaseWord", wrap=False)
         self.progress_text = self._label("progress", "progressText", wrap=False)
-        self.progress = QProgressBar()
+        self.progress_text.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.progress = QProgressBar(self)
         self.progress.setAccessibleName("session progress")
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
-        self.progress.setFixedWidth(220)
-        band.addWidget(self.shape)
-        band.addWidget(self.phase_word, 1)
-        band.addWidget(self.progress_text)
-        band.addWidget(self.progress)
-        outer.addWidget(self.band)
-
-        body = QVBoxLayout()
-        body.setContentsMargins(24, 10, 24, 10)
-        body.setSpacing(6)
-        top = QHBoxLayout()
         self.step_name = self._label("step", "stepName")
         self.side = self._label("side", "sideWord", wrap=False)
-        self.side.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        top.addWidget(self.step_name, 1)
-        top.addWidget(self.side)
-        body.addLayout(top)
-        middle = QHBoxLayout()
-        self.big = BigTime()
-        self.pacer = Pacer()
+        self.side.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.big = BigTime(self)
+        self.pacer = Pacer(self)
         self.pacer.setVisible(False)
-        middle.addWidget(self.big, 3)
-        middle.addWidget(self.pacer, 1)
-        body.addLayout(middle, 1)
-        self.counter = self._label("counter", "counterLine")
+        self.counter = self._label("counter", "counterLine", wrap=False)
         self.counter.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.cue_text = self._label("cue", "cueText")
+        self.cue_text = self._label("cue", "cueText", wrap=False)
         self.cue_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.tip = self._label("tip", "tipLine")
+        self.tip.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.next = self._label("next", "nextLine")
+        self.next.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.notice = self._label("notice", "runNotice")
         self.notice.setVisible(False)
-        for w in (self.counter, self.cue_text, self.tip, self.next, self.notice):
-            body.addWidget(w)
-        outer.addLayout(body, 1)
 
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(16, 4, 16, 12)
+        self.button_row = QWidget(self)
+        self.button_row.setObjectName("runButtons")
+        row = QHBoxLayout(self.button_row)
+        row.setContentsMargins(0, 0, 0, 0)
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (
             ("pause", "Pause\nSpace", self.controller.toggle_pause),
             ("done", "Done\nEnter", lambda: self.controller.done_now()),
             ("lap", "Lap\nL", self.controller.add_count),
+            ("pain", "It hurts\nP", self.controller.stop_for_pain),
             ("back", "Back\n←", self.controller.back),
             ("skip", "Skip\n→", self.controller.skip),
             ("mute", "Sound\nM", self.toggle_mute),
@@ -594,11 +776,9 @@ class RunView(QWidget):
             button.setObjectName("runButton")
             button.setAccessibleName(key)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the screen, not a button
-            button.setMinimumHeight(64)
             button.clicked.connect(slot)
-            buttons.addWidget(button)
+            row.addWidget(button)
             self.buttons[key] = button
-        outer.addLayout(buttons)
 
         self.help = QLabel(self)
         self.help.setObjectName("helpOverlay")
@@ -606,91 +786,209 @@ class RunView(QWidget):
         self.help.setTextFormat(Qt.TextFormat.RichText)
         self.help.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.help.setWordWrap(True)
+        half = (len(self.KEYS) + 1) // 2
         rows = "".join(
-            f"<tr><td align='right' style='padding:4px 18px'><b>{k}</b></td>"
-            f"<td style='padding:4px 18px'>{v}</td></tr>"
-            for k, v in self.KEYS
+            "<tr>"
+            + "".join(
+                f"<td align='right' style='padding:2px 10px'><b>{k}</b></td>"
+                f"<td style='padding:2px 24px 2px 4px'>{v}</td>"
+                for k, v in (self.KEYS[i], *(self.KEYS[i + half : i + half + 1]))
+            )
+            + "</tr>"
+            for i in range(half)
         )
         self.help.setText(
-            "<h2>Keys</h2><table>" + rows + "</table><p style='margin-top:18px'>Stop if an "
-            "exercise hurts. With pain going down a leg, numbness, tingling or weakness, see a "
-            "health professional before going on.</p><p>Press ? or Esc to close.</p>"
+            "<b>Keys</b><table>" + rows + "</table><p>Stop if an exercise hurts (P). With pain "
+            "going down a leg, numbness, tingling or weakness, see a health professional before "
+            "going on.</p><p>Press ? or Esc to close.</p>"
         )
         self.help.hide()
-        self._apply_sizes()
+        self.pain_panel = PainPanel(self)
+        self.pain_panel.chosen.connect(self.on_pain_choice)
 
-    # -- sizing and theme ---------------------------------------------------------------------
+    # -- sizing -----------------------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._apply_sizes()
-        self.help.setGeometry(self.rect().adjusted(40, 30, -40, -30))
+        self._relayout()
 
-    def _apply_sizes(self) -> None:
-        """Font sizes follow the window height, so 800x480 and 1920x1080 both read from afar."""
-        h = max(300, self.height())
-        scale = h / 800
-        bg, fg, dim = self._colors()
-        pt = lambda n: max(9, round(n * scale))  # noqa: E731
-        self.setStyleSheet(
-            f"QWidget {{ color: {fg}; }}"
-            f"RunView {{ background: {bg}; }}"
-            f"QLabel#phaseWord {{ color: white; font-size: {pt(40)}pt; font-weight: 800; }}"
-            f"QLabel#progressText {{ color: white; font-size: {pt(16)}pt; }}"
-            f"QLabel#stepName {{ font-size: {pt(30)}pt; font-weight: 700; }}"
-            f"QLabel#sideWord {{ font-size: {pt(40)}pt; font-weight: 800; padding: 2px 14px; "
-            f"border: 4px solid {fg}; border-radius: 10px; }}"
-            f"QLabel#counterLine {{ font-size: {pt(30)}pt; font-weight: 700; }}"
-            f"QLabel#cueText {{ font-size: {pt(28)}pt; font-weight: 800; color: {dim}; }}"
-            f"QLabel#tipLine {{ font-size: {pt(19)}pt; }}"
-            f"QLabel#nextLine {{ font-size: {pt(19)}pt; color: {dim}; }}"
-            f"QLabel#runNotice {{ font-size: {pt(16)}pt; background: #fff3cd; color: #3d2c00; "
-            f"padding: 6px 10px; border-left: 6px solid #c77700; }}"
-            f"QPushButton#runButton {{ font-size: {pt(15)}pt; padding: 4px 8px; }}"
-            f"QLabel#helpOverlay {{ background: rgb(24, 24, 24); color: white; "
-            f"font-size: {pt(20)}pt; border-radius: 16px; padding: 20px; }}"
-        )
-        self.shape.setFixedSize(pt(60), pt(60))
+    def frame_widths(self) -> tuple[int, int]:
+        """The phase-coloured frame of the dark and high-contrast themes, (sides, top and
+        bottom): wide at the sides, to be seen from the corner of an eye, thin above and below,
+        where the countdown needs the room."""
+        if self._colors.frame is None:
+            return 0, 0
+        return max(14, round(self.width() * 0.04)), max(6, round(self.height() * 0.012))
+
+    def flash_width(self) -> int:
+        return max(8, self.height() // 60)
+
+    def _relayout(self) -> None:
+        """Place every piece by hand: fixed rows get their fitted sizes, the countdown the rest,
+        tips shrink (never cut) before the countdown does."""
+        w, h = self.width(), self.height()
+        if w < 50 or h < 50:
+            return
+        s = Sizes.for_window(w, h)
+        base = QFont(self.font())
+        fw, fh = self.frame_widths()
+        pad = self.flash_width() + round(max(4.0, s.small * 0.3))  # the cue flash never covers text
+        left, right = fw + pad, w - fw - pad
+        inner = right - left
+        gap = round(s.small * 0.3)
+
+        # Top row: shape and phase word on the left, the side word (large, boxed) on the right.
+        title = _font(base, s.title, bold=True)
+        title_h = QFontMetrics(title).height()
+        side_text = self.side.text() if self.side.isVisibleTo(self) else ""
+        side_h = title_h + 8
+        side_w = QFontMetrics(title).horizontalAdvance(side_text) + 2 * pad if side_text else 0
+        band_font = _font(base, s.band, bold=True)
+        band_h = QFontMetrics(band_font).height()
+        top_h = max(side_h, band_h)
+        y = fh + pad
+        self.side.setFont(title)
+        self.side.setGeometry(right - side_w, y, side_w, side_h)
+        self.shape.setGeometry(left, y + (top_h - band_h) // 2, band_h, band_h)
+        self.phase_word.setFont(band_font)
+        word_x = left + band_h + gap
+        word_w = QFontMetrics(band_font).horizontalAdvance(self.phase_word.text() or "W") + 4
+        self.phase_word.setGeometry(word_x, y, word_w, top_h)
+        small = _font(base, s.small)
+        self.progress_text.setFont(small)
+        text_x = word_x + word_w + 2 * gap
+        text_w = QFontMetrics(small).horizontalAdvance(self.progress_text.text() or "Part 8 of 88")
+        room = right - side_w - gap - text_x
+        self.progress_text.setGeometry(text_x, y, max(0, room), top_h)
+        self.progress_text.setVisible(room >= text_w + 4)
+        y += top_h + gap
+        bar_h = max(5, round(s.small * 0.35))
+        self.progress.setGeometry(left, y, inner, bar_h)
+        y += bar_h + gap
+
+        # The step name, full width; it wraps (two lines at most) and only then gets smaller.
+        name = self.step_name.text()
+        name_font, px = title, s.title
+        while px > s.title * 0.75 and _text_height(name_font, inner, name) > 2 * title_h:
+            px -= 1
+            name_font = _font(base, px, bold=True)
+        self.step_name.setFont(name_font)
+        name_h = max(_text_height(name_font, inner, name), title_h) if name else 0
+        self.step_name.setGeometry(left, y, inner, name_h)
+        y += name_h + gap
+
+        # From the bottom up: buttons, notice, "Then:", tip, and the counter row (cue words
+        # show there while they last); the countdown takes what is left.
+        button_font = _font(base, s.small)
+        button_h = max(34, round(QFontMetrics(button_font).height() * 2 + 8))
+        bottom = h - fh - pad
         for b in self.buttons.values():
-            b.setMinimumHeight(max(44, round(64 * scale)))
+            b.setFont(button_font)
+        self.button_row.setGeometry(left, bottom - button_h, inner, button_h)
+        bottom -= button_h + gap
+        if self.notice.isVisibleTo(self):
+            note_font = _font(base, s.small)
+            self.notice.setFont(note_font)
+            note_h = _text_height(note_font, inner - 24, self.notice.text()) + 10
+            self.notice.setGeometry(left, bottom - note_h, inner, note_h)
+            bottom -= note_h + gap
+        next_font = _fit_line(base, s.line, inner, self.next.text(), False, s.line * 0.7)
+        next_h = _text_height(next_font, inner, self.next.text())
+        self.next.setFont(next_font)
+        self.next.setGeometry(left, bottom - next_h, inner, next_h)
+        bottom -= next_h + gap
+        line_h = QFontMetrics(_font(base, s.line, bold=True)).height()
+        room = bottom - y - line_h - gap
+        tip_px = s.tip
+        tip_font = _font(base, tip_px)
+        tip_h = _text_height(tip_font, inner, self.tip.text()) if self.tip.text() else 0
+        while tip_h and room - tip_h - gap < s.digits_min and tip_px > 15:
+            tip_px -= 1
+            tip_font = _font(base, tip_px)
+            tip_h = _text_height(tip_font, inner, self.tip.text())
+        self.tip.setFont(tip_font)
+        self.tip.setGeometry(left, bottom - tip_h, inner, tip_h)
+        self.tip.setVisible(bool(tip_h))
+        bottom -= tip_h + (gap if tip_h else 0)
+        for label in (self.cue_text, self.counter):
+            label.setGeometry(left, bottom - line_h, inner, line_h)
+            self._fit_row(label)
+        bottom -= line_h + gap
+        digits_h = max(20, bottom - y)
+        if self.pacer.isVisibleTo(self):
+            pacer_w = min(digits_h, round(inner * 0.3))
+            self.big.setGeometry(left, y, inner - pacer_w - gap, digits_h)
+            self.pacer.setGeometry(right - pacer_w, y, pacer_w, digits_h)
+        else:
+            self.big.setGeometry(left, y, inner, digits_h)
 
-    def _colors(self) -> tuple[str, str, str]:
-        if self.high_contrast:
-            return "#000000", "#ffffff", "#ffe14d"
-        pal = self.palette()
-        return (
-            pal.window().color().name(),
-            pal.windowText().color().name(),
-            pal.placeholderText().color().name(),
+        # Overlays: the keys help and the pain panel cover the screen.
+        over = self.rect().adjusted(fw + pad, fh + pad, -fw - pad, -fh - pad)
+        self._fit_help(over, s, base)
+        self.pain_panel.setGeometry(self.rect().adjusted(fw, fh, -fw, -fh))
+        self.pain_panel.set_sizes(s, base, self.pain_panel.width(), self.pain_panel.height())
+
+    def _fit_help(self, rect: QRect, s: Sizes, base: QFont) -> None:
+        px = s.line * 0.8
+        while True:
+            font = _font(base, px)
+            self.help.setFont(font)
+            if self.help.heightForWidth(rect.width() - 40) + 40 <= rect.height() or px <= 11:
+                break
+            px -= 1
+        self.help.setGeometry(rect)
+
+    def _apply_theme(self) -> None:
+        """Colours for the theme and phase: one style sheet, set when either changes."""
+        kind = self._phase.kind if self._phase is not None else None
+        c = run_colors(self.theme, kind)
+        self._colors = c
+        p = run_colors(self.theme, kind, pain=True)
+        border = max(2, round(self.height() / 250))
+        self.setStyleSheet(
+            f"QLabel {{ color: {c.text}; background: transparent; }}"
+            f"QLabel#cueText {{ color: {c.accent}; }}"
+            f"QLabel#sideWord {{ border: {border + 1}px solid {c.text}; border-radius: 10px; }}"
+            f"QLabel#runNotice {{ background: #fff3cd; color: #3d2c00; padding: 4px 10px; "
+            f"border-left: 6px solid #c77700; }}"
+            f"QPushButton#runButton {{ color: {c.text}; background: {c.button}; "
+            f"border: {border}px solid {c.text}; border-radius: 8px; padding: 2px 6px; }}"
+            f"QPushButton#runButton:pressed {{ background: {c.background}; }}"
+            f"QProgressBar {{ background: {c.button}; border: {border}px solid {c.text}; "
+            f"border-radius: 4px; }}"
+            f"QProgressBar::chunk {{ background: {c.text}; }}"
+            f"QLabel#helpOverlay {{ background: #181818; color: #ffffff; border-radius: 16px; "
+            f"padding: 20px; border: 3px solid #ffffff; }}"
+            f"QFrame#painPanel {{ background: {p.background}; "
+            f"border: 6px solid {p.frame or p.background}; }}"
+            f"QFrame#painPanel QLabel {{ color: {p.text}; }}"
+            f"QPushButton#painChoice {{ color: {p.text}; background: {p.button}; "
+            f"border: {border + 1}px solid {p.text}; border-radius: 10px; padding: 4px 12px; "
+            f"text-align: left; }}"
         )
+        self.shape.set_shape(self.shape.shape, QColor(c.text))
+        self.update()
 
     def set_high_contrast(self, on: bool) -> None:
         self.high_contrast = on
-        self._apply_sizes()
-        if self._phase is not None:
-            self.on_phase_changed(self._phase)
+        self._apply_theme()
+        self._relayout()
         self.on_ticked(self.controller.run.snapshot())
 
-    # -- showing --------------------------------------------------------------------------------
-    def _phase_color(self, phase: Phase) -> QColor:
-        color = QColor(PHASES[phase.kind][1])
-        return color.lighter(135) if self.high_contrast else color
+    def set_dark(self, on: bool) -> None:
+        self.dark = on
+        self._apply_theme()
+        self._relayout()
 
+    # -- showing --------------------------------------------------------------------------------
     @Slot(object)
     def on_phase_changed(self, phase: Phase) -> None:
         self._phase = phase
         word, _, shape = PHASES[phase.kind]
-        color = self._phase_color(phase)
-        pal = self.band.palette()
-        pal.setColor(self.band.backgroundRole(), color)
-        self.band.setPalette(pal)
         self.phase_word.setText(word)
-        self.shape.set_shape(shape, QColor("white"))
+        self.shape.set_shape(shape, QColor(self._colors.text))
         step = phase.step
         own_name = phase.kind is PhaseKind.WORK or step.kind is StepKind.REST
-        if own_name:
-            self.step_name.setText(step.name)
-        else:
-            self.step_name.setText(f"Next: {step.name}")
+        self.step_name.setText(step.name if own_name else f"Next: {step.name}")
         self.side.setText(side_words(phase))
         self.side.setVisible(bool(phase.side))
         tips = step.tips or ((step.instruction,) if step.instruction else ())
@@ -702,36 +1000,34 @@ class RunView(QWidget):
         else:
             self.tip.setText("")
         nxt = self.controller.run.next_phase
-        self.next.setText(f"Then: {self._describe(nxt)}" if nxt else "Then: the end")
+        self.next.setText(f"Then: {describe(nxt)}" if nxt else "Then: the end")
         self.pacer.setVisible(phase.is_work and step.kind is StepKind.BREATHE)
-        self.cue_text.setText("")
+        self._set_words("")
         self.buttons["lap"].setVisible(counted(phase))
-
-    def _describe(self, phase: Phase) -> str:
-        if phase.kind is PhaseKind.WORK:
-            side = f" ({phase.side.value} side)" if phase.side else ""
-            return f"{phase.step.name}{side}"
-        word = PHASES[phase.kind][0].capitalize()
-        return f"{word} {format_dose(phase.estimate)}"
+        self._apply_theme()
+        self._relayout()
 
     @Slot(object)
     def on_ticked(self, snap: Snapshot) -> None:
         phase = snap.phase
         total = len(self.controller.plan.phases)
+        text_color = QColor(self._colors.text)
         if phase is None:
-            self.big.set_time("✓" if snap.finished else "", 1, self._fg())
-            self.progress.setValue(1000 if snap.finished else 0)
+            self.big.set_time("✓" if snap.finished else "", 1, text_color)
+            self.progress.setValue(1000 if snap.finished or snap.progress >= 1 else 0)
             self.phase_word.setText("FINISHED" if snap.finished else "")
             return
         self.progress.setValue(round(snap.progress * 1000))
         self.progress_text.setText(f"Part {phase.index + 1} of {total}")
         step = phase.step
-        color = self._fg()
-        if snap.remaining is not None:
+        color = text_color
+        if snap.remaining is not None and paced(phase):
+            # Paced reps: the rep you are on is what matters; the time goes below.
+            text = str(min((snap.count or 0) + 1, step.reps or 1))
+            cells = len(str(step.reps or 0))
+        elif snap.remaining is not None:
             text = clock_text(math.ceil(snap.remaining - 1e-6))
             cells = len(clock_text(phase.duration or 0))
-            if snap.remaining <= 3.0 and phase.kind is not PhaseKind.WORK:
-                color = self._phase_color(phase)
         elif counted(phase):
             # Walking laps or counting reps: the count matters most; the time goes below.
             text = str(snap.count or 0)
@@ -739,23 +1035,42 @@ class RunView(QWidget):
         elif snap.overtime > 0:
             text = "+" + clock_text(snap.overtime)
             cells = len(text)
-            color = QColor("#d49b00") if not self.high_contrast else QColor("#ffe14d")
+            color = QColor(self._colors.accent)
         else:
             text = clock_text(snap.elapsed)
             cells = max(2, len(text))
         self.big.set_time(text, cells, color)
-        self.counter.setText(self._counter(phase, snap))
+        counter = self._counter(phase, snap)
+        if counter != self.counter.text():
+            self.counter.setText(counter)
+            self._fit_row(self.counter)
         if phase.is_work and step.kind is StepKind.BREATHE:
-            word, level, _ = breath_state(phase, snap.elapsed)
-            self.pacer.set_level(level, self._phase_color(phase))
-            self.cue_text.setText(word)
+            word, level, n = breath_state(phase, snap.elapsed)
+            self.pacer.set_level(level, QColor(self._colors.text))
+            self._set_words(f"{word} · {n} of {step.breaths}")
+        paused_word = "STOPPED" if self.controller.run.pain_stop is not None else "PAUSED"
         if snap.paused:
-            self.phase_word.setText(f"PAUSED · {PHASES[phase.kind][0]}")
+            self.phase_word.setText(f"{paused_word} · {PHASES[phase.kind][0]}")
             self.buttons["pause"].setText("Go on\nSpace")
         else:
             self.phase_word.setText(PHASES[phase.kind][0])
             self.buttons["pause"].setText("Pause\nSpace")
         self.buttons["mute"].setText("Sound on\nM" if self.controller.player.muted else "Mute\nM")
+
+    def _fit_row(self, label: QLabel) -> None:
+        """A one-line row keeps its height; its words shrink to fit its width if they must."""
+        s = Sizes.for_window(self.width(), self.height())
+        label.setFont(
+            _fit_line(QFont(self.font()), s.line, label.width(), label.text(), True, s.line * 0.6)
+        )
+
+    def _set_words(self, text: str) -> None:
+        """Cue words show, large, in the counter's row while they last."""
+        if text != self.cue_text.text():
+            self.cue_text.setText(text)
+            self._fit_row(self.cue_text)
+        self.cue_text.setVisible(bool(text))
+        self.counter.setVisible(not text)
 
     def _counter(self, phase: Phase, snap: Snapshot) -> str:
         step = phase.step
@@ -764,18 +1079,20 @@ class RunView(QWidget):
         if phase.is_work:
             if step.kind is StepKind.REPS and step.reps:
                 done = snap.count or 0
-                if step.cadence is not None:
-                    bits.append(f"Rep {min(done + 1, step.reps)} of {step.reps}")
+                if step.cadence is not None and snap.remaining is not None:
+                    left = clock_text(math.ceil(snap.remaining - 1e-6))
+                    unit = " s" if snap.remaining < 60 else ""
+                    bits.append(f"rep of {step.reps} · {left}{unit} left")
                 else:
                     bits.append(f"of {step.reps} reps · press L for each")
             elif step.kind is StepKind.LAPS and step.laps:
                 done = clock_text(snap.elapsed) + (" s" if snap.elapsed < 60 else "")
-                bits.append(f"of {step.laps} laps done · {done} · press L after each lap")
+                bits.append(f"of {step.laps} laps · {done} · L after each lap")
             elif step.kind is StepKind.HOLD:
                 target = format_dose(phase.estimate)
                 if step.as_long_as_you_can:
                     bits.append(
-                        f"OVERTIME · {clock_text(snap.elapsed)} held, past your {target} target"
+                        f"OVERTIME · {clock_text(snap.elapsed)} held, target {target}"
                         if snap.overtime > 0
                         else f"Target {target} · keep going if you can"
                     )
@@ -792,22 +1109,17 @@ class RunView(QWidget):
         bits.append(sets)
         return " · ".join(b for b in bits if b)
 
-    def _fg(self) -> QColor:
-        return QColor(self._colors()[1])
-
     @Slot(object)
     def on_cue_fired(self, event: CueDue) -> None:
         cue = event.cue
         if cue.kind in SHOWN_CUES and cue.text:
-            self.cue_text.setText(cue.text)
+            self._set_words(cue.text)
             self._words_timer.start(int(WORDS_STAY * 1000))
         long = cue.kind in (CueKind.HALFWAY, CueKind.REMAINING, CueKind.PROMPT, CueKind.TARGET)
         self._flash(FLASH_LONG if long else FLASH_SHORT)
 
     def _flash(self, seconds: float) -> None:
         """Every cue is seen as well as heard: a thick frame around the screen, briefly."""
-        phase = self._phase
-        self._flash_color = self._phase_color(phase) if phase else QColor("#ffd000")
         self._flash_until = time.monotonic() + seconds
         self._flash_timer.start(int(seconds * 1000))
         self.update()
@@ -816,7 +1128,7 @@ class RunView(QWidget):
     def on_words_over(self) -> None:
         phase = self._phase
         if not (phase and phase.is_work and phase.step.kind is StepKind.BREATHE):
-            self.cue_text.setText("")
+            self._set_words("")
 
     @Slot()
     def on_flash_over(self) -> None:
@@ -828,24 +1140,95 @@ class RunView(QWidget):
         return self._flash_until > 0.0
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
+        p = QPainter(self)
+        c = self._colors
+        p.fillRect(self.rect(), QColor(c.background))
+        fw, fh = self.frame_widths()
+        if c.frame is not None:
+            frame = QColor(c.frame)
+            p.fillRect(0, 0, fw, self.height(), frame)
+            p.fillRect(self.width() - fw, 0, fw, self.height(), frame)
+            p.fillRect(0, 0, self.width(), fh, frame)
+            p.fillRect(0, self.height() - fh, self.width(), fh, frame)
         if self._flash_until:
-            p = QPainter(self)
-            pen = QPen(self._flash_color, max(10, self.height() // 45))
-            p.setPen(pen)
+            width = self.flash_width()
+            p.setPen(QPen(QColor(c.flash), width))
             p.setBrush(Qt.BrushStyle.NoBrush)
-            inset = pen.width() // 2
-            p.drawRect(self.rect().adjusted(inset, inset, -inset, -inset))
-            p.end()
+            p.drawRect(
+                QRectF(self.rect()).adjusted(
+                    fw + width / 2, fh + width / 2, -fw - width / 2, -fh - width / 2
+                )
+            )
+        p.end()
 
     @Slot(str)
     def on_notice(self, text: str) -> None:
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
+        self._relayout()
+
+    # -- stopped because it hurts ----------------------------------------------------------------
+    @Slot(object)
+    def on_pain_stopped(self, stop: PainStopped | None) -> None:
+        if stop is None:
+            self.pain_panel.hide()
+            self._apply_theme()
+            self.setFocus()
+            return
+        if self.help.isVisible():
+            self.toggle_help()
+        result = stop.result
+        if result is not None:
+            what = result.name + (f", {side_label_of(result)}" if result.side else "")
+            done = format_seconds(result.actual_seconds)
+            recorded = f"Noted in your history: {what}, stopped because it hurt, after {done}."
+        else:
+            recorded = "Noted: you stopped because it hurt."
+        run = self.controller.run
+        nxt = next_exercise(run)
+        here = run.phase
+        go_on = f"next: {describe(here)}" if here is not None else "and finish the session"
+        self.pain_panel.show_stop(recorded, f"{nxt}" if nxt else None, go_on)
+        self._apply_theme()
+        self._relayout()
+
+    @Slot(str)
+    def on_pain_choice(self, choice: str) -> None:
+        if choice == "end":
+            self.controller.end_early()
+        elif choice == "next":
+            self.controller.pain_skip_exercise()
+        else:
+            self.controller.pain_go_on()
 
     # -- keys -----------------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
+        if event.isAutoRepeat():
+            return
+        if self.pain_panel.isVisible():
+            choices = {
+                Qt.Key.Key_E: "end",
+                Qt.Key.Key_Escape: "end",
+                Qt.Key.Key_N: "next",
+                Qt.Key.Key_Right: "next",
+            }
+            if not self.pain_panel.buttons["next"].isVisibleTo(self.pain_panel):
+                choices.pop(Qt.Key.Key_N)
+                choices.pop(Qt.Key.Key_Right)
+            choices.update(
+                {
+                    Qt.Key.Key_G: "go-on",
+                }
+            )
+            choice = choices.get(Qt.Key(key))
+            if choice is not None:
+                self.on_pain_choice(choice)
+            elif key == Qt.Key.Key_C:
+                self.toggle_high_contrast()
+            elif key == Qt.Key.Key_F11:
+                self.toggle_fullscreen()
+            return
         if self.help.isVisible() and key in (Qt.Key.Key_Escape, Qt.Key.Key_Question):
             self.toggle_help()
             return
@@ -853,7 +1236,7 @@ class RunView(QWidget):
             Qt.Key.Key_Space: self.controller.toggle_pause,
             Qt.Key.Key_Return: self.controller.done_now,
             Qt.Key.Key_Enter: self.controller.done_now,
-            Qt.Key.Key_P: lambda: self.controller.done_now("pain"),
+            Qt.Key.Key_P: self.controller.stop_for_pain,
             Qt.Key.Key_L: self.controller.add_count,
             Qt.Key.Key_Right: self.controller.skip,
             Qt.Key.Key_Left: self.controller.back,
@@ -861,13 +1244,18 @@ class RunView(QWidget):
             Qt.Key.Key_Escape: self.ask_end,
             Qt.Key.Key_Question: self.toggle_help,
             Qt.Key.Key_F11: self.toggle_fullscreen,
-            Qt.Key.Key_C: lambda: self.set_high_contrast(not self.high_contrast),
+            Qt.Key.Key_C: self.toggle_high_contrast,
         }
         action = actions.get(Qt.Key(key))
-        if action is None or event.isAutoRepeat():
+        if action is None:
             super().keyPressEvent(event)
             return
         action()
+
+    @Slot()
+    def toggle_high_contrast(self) -> None:
+        self.set_high_contrast(not self.high_contrast)
+        self.theme_toggled.emit(self.high_contrast)
 
     @Slot()
     def toggle_help(self) -> None:
@@ -901,7 +1289,42 @@ class RunView(QWidget):
             "End the session now? Everything you have finished so far is kept.",
             yes="End session",
             no="Keep going",
+            default_yes=False,
         ):
             self.controller.end_early()
         elif not was_paused:
             self.controller.toggle_pause()
+
+
+def paced(phase: Phase) -> bool:
+    """Reps with a pace: the screen counts them."""
+    step = phase.step
+    return phase.is_work and step.kind is StepKind.REPS and step.cadence is not None
+
+
+def describe(phase: Phase) -> str:
+    """A part in a few words, for "Then:" and the pain panel."""
+    if phase.kind is PhaseKind.WORK:
+        side = f" ({side_label(phase.step, phase.side)})" if phase.side else ""
+        return f"{phase.step.name}{side}"
+    word = PHASES[phase.kind][0].capitalize()
+    return f"{word} {format_dose(phase.estimate)}"
+
+
+def side_label_of(result: StepResult) -> str:
+    """ "left side", or "left hand" for a carry, of a recorded part."""
+    if result.side is None:
+        return ""
+    return f"{result.side.value} {'hand' if result.kind is StepKind.LAPS else 'side'}"
+
+
+def next_exercise(run: Run) -> str | None:
+    """The name of the exercise "skip to the next exercise" would go to, if any."""
+    stop = run.pain_stop
+    if stop is None:
+        return None
+    step_index = stop.result.step_index if stop.result else stop.phase.step_index
+    for phase in run.plan.phases:
+        if phase.step_index > step_index:
+            return phase.step.name
+    return None

@@ -246,7 +246,9 @@ def test_escape_asks_then_ends_keeping_finished_steps(
     answers = iter([False, True])
     asked: list[str] = []
 
-    def confirm(cls: type, parent: QWidget, title: str, text: str, yes: str, no: str) -> bool:
+    def confirm(
+        cls: type, parent: QWidget, title: str, text: str, yes: str, no: str, **_: object
+    ) -> bool:
         asked.append(text)
         assert view.controller.run.paused, "the clock stops while the question is open"
         return next(answers)
@@ -439,7 +441,7 @@ def test_closing_with_results_nowhere_on_disk_asks_first(
     assert "No copy could be written either" in window.keeper.text
     asked: list[str] = []
 
-    def keep_open(_parent: object, title: str, text: str, yes: str, no: str) -> bool:
+    def keep_open(_parent: object, title: str, text: str, yes: str, no: str, **_: object) -> bool:
         asked.append(text)
         return len(asked) == 1  # keep it open the first time, close the second
 
