@@ -112,8 +112,10 @@ def schedule(
     With *around*, only the engine calls within that many of one with cues due together are kept.
 
     Each cue is marked ``second`` when another is due with it before it (in the engine's order),
-    and ``after_end`` when it is the first of its group and its gap was cut to just after the
-    earlier sounds end (as the old player, which plays every cue, would have them end).
+    ``last`` when it is the last of two or more due together (what comes next: "switch sides",
+    "rest", "session complete"), and ``after_end`` when it is the first of its group and its gap
+    was cut to just after the earlier sounds end (as the old player, which plays every cue, would
+    have them end).
     """
     batches = []
     for events in engine_calls(path):
@@ -154,8 +156,9 @@ def schedule(
     for cues in batches:
         seen: list[float] = []
         entries = []
-        for e in cues:
+        for i, e in enumerate(cues):
             second = any(abs(e.due - d) <= TOGETHER + 1e-9 for d in seen)
+            later = any(abs(e.due - x.due) <= TOGETHER + 1e-9 for x in cues[i + 1 :])
             seen.append(e.due)
             entries.append(
                 {
@@ -164,6 +167,7 @@ def schedule(
                     "sound": e.cue.sound,
                     "due": new[e.due],
                     "second": second,
+                    "last": second and not later,
                     "after_end": marks.get(e.due, False) and not second,
                 }
             )
@@ -379,18 +383,21 @@ def one_run(mode: str, plan_path: Path, sounds: dict[str, Sound]) -> dict[str, A
     if at != len(card.data):
         raise RuntimeError(f"{mode}: {len(card.data) - at} unexpected bytes at the card")
     late: list[float | None] = []
+    handed: list[float | None] = []  # the device call, after the due time
     plan = json.loads(plan_path.read_text())
     cues = [c for b in plan for c in b["cues"]]
     for cue, where in zip(cues, result["heard_as"], strict=True):
         if where is None or call_at[where[0]] is None:
             late.append(None)
+            handed.append(None)
             continue
         call, part = where
         offset = call_at[call]
         assert offset is not None
         offset += sum(len(scaled[n]) for n in result["calls"][call][:part])
         late.append(card.heard_at(offset) - (result["t0"] + cue["due"]))
-    return {"late": late, "cues": cues}
+        handed.append(result["started"][call] - (result["t0"] + cue["due"]))
+    return {"late": late, "handed": handed, "cues": cues}
 
 
 # -- the device-free hand-off measurement ----------------------------------------------------------
@@ -484,16 +491,16 @@ def main() -> int:
     plan = schedule(args.session, sounds, args.margin, args.around)
     cues = [c for b in plan for c in b["cues"]]
     seconds = plan[-1]["at"] + 3
-    together = sum(c["second"] for c in cues)
+    together = sum(c["last"] for c in cues)
     kept = "" if args.around is None else f" (the engine calls within {args.around} of a pair)"
     print(
-        f"{args.session.name}{kept}: {len(cues)} cues, {together} due with another, "
+        f"{args.session.name}{kept}: {len(cues)} cues, {together} groups due together, "
         f"{sum(c['after_end'] for c in cues)} due {args.margin * 1000:.0f} ms after the sounds "
         f"before them end; {seconds:.0f} s a run (compressed), {args.repeat} runs of each "
         "player, alternating"
     )
     kinds: dict[str, dict[str, list[list[float]]]] = {
-        m: {"second": [], "after_end": [], "all": []} for m in ("before", "after")
+        m: {"last": [], "second": [], "after_end": [], "all": []} for m in ("before", "after")
     }
     dropped: dict[str, set[str]] = {"before": set(), "after": set()}
     with tempfile.TemporaryDirectory(prefix="qltimer-cue-plan-") as tmp:
@@ -506,14 +513,22 @@ def main() -> int:
                 heard = [(c, x) for c, x in pairs if x is not None]
                 dropped[mode] |= {c["sound"] for c, x in pairs if x is None}
                 kinds[mode]["all"].append([x for _, x in heard])
+                kinds[mode]["last"].append([x for c, x in heard if c["last"]])
                 kinds[mode]["second"].append([x for c, x in heard if c["second"]])
                 kinds[mode]["after_end"].append([x for c, x in heard if c["after_end"]])
                 second = ", ".join(f"{c['sound']} {x * 1000:.0f}" for c, x in heard if c["second"])
                 print(f"  run {r + 1} {mode:6}: cues due with another, heard late (ms): {second}")
+                for c, x, h in zip(got["cues"], got["late"], got["handed"], strict=True):
+                    if mode == "after" and x is not None and h is not None and x > 0.05:
+                        print(
+                            f"      {c['sound']} heard {x * 1000:.0f} ms late: handed to the "
+                            f"device {h * 1000:.0f} ms after it was due"
+                        )
     print()
     print("heard minus due, median over runs of each run's median / worst:")
     labels = {
-        "second": "the second of cues due together",
+        "last": "the last cue of each group due together",
+        "second": "any but the first of cues due together",
         "after_end": f"a cue due {args.margin * 1000:.0f} ms after the one before ends",
         "all": "every cue heard",
     }
@@ -523,10 +538,10 @@ def main() -> int:
         print(f"  {label:48} before {ms(b[0])} / {ms(b[1])}   after {ms(a[0])} / {ms(a[1])}")
     for m in ("before", "after"):
         print(f"  not heard, {m}: {', '.join(sorted(dropped[m])) or 'nothing'}")
-    all_after = [x for run in kinds["after"]["second"] for x in run]
-    all_before = [x for run in kinds["before"]["second"] for x in run]
+    all_after = [x for run in kinds["after"]["last"] for x in run]
+    all_before = [x for run in kinds["before"]["last"] for x in run]
     print(
-        "  cues due with another, all runs pooled: "
+        "  the last cue of each group due together, all runs pooled: "
         f"before median {ms(statistics.median(all_before))} max {ms(max(all_before))}; "
         f"after median {ms(statistics.median(all_after))} max {ms(max(all_after))}"
     )
@@ -540,9 +555,9 @@ def main() -> int:
         print(f"  {m:6}: median {ms(statistics.median(gaps[m]))}, max {ms(max(gaps[m]))}")
 
     runs = f"median of {args.repeat} runs" if args.repeat > 1 else "one run"
-    b, a = summary(kinds["before"]["second"]), summary(kinds["after"]["second"])
+    b, a = summary(kinds["before"]["last"]), summary(kinds["after"]["last"])
     row(
-        f"cue due with another ({together} a session): heard late, median / worst ({runs})",
+        f"last cue of {together} groups due together: heard late, median / worst ({runs})",
         f"{ms(a[0])} / {ms(a[1])}",
         f"{ms(b[0])} / {ms(b[1])} (old player)",
         aim="<= 50 ms",
