@@ -22,6 +22,7 @@ BENCHES = [
     ["startup_memory.py", "--repeat", "7", "--memory-repeat", "3"],
     ["run_screen_bench.py", "--seconds", "30", "--cpu-seconds", "8", "--repeat", "2"],
     ["run_screen_bench.py", "--seconds", "30", "--cpu-seconds", "8", "--repeat", "2", "--load"],
+    ["cue_queue_bench.py", "--repeat", "1", "--around", "1", "--pairs", "20"],
 ]
 NOISE = ("This plugin does not support propagateSizeHints()", "ALSA lib ")
 

@@ -133,7 +133,7 @@ class SilentPlayer:
         self.asked.append(name)
 
     def play_together(self, names: Sequence[str], due: float | None = None) -> None:
-        self.asked.extend(names)
+        self.asked.extend([names] if isinstance(names, str) else names)
 
     def close(self) -> None:
         pass
@@ -254,6 +254,8 @@ class SimpleaudioPlayer:
         format); returns at once. Unknown names fall back to the chime."""
         if self.muted or self._notice is not None:
             return
+        if isinstance(names, str):  # one name, not its letters
+            names = (names,)
         known = tuple(n if n in self.sounds else "chime" for n in names)
         known = tuple(n for n in known if n in self.sounds)
         if known:

@@ -312,6 +312,7 @@ def test_sounds_in_one_format_go_in_one_buffer_and_others_follow() -> None:
     sounds["wide"] = tone("wide", 0.01, rate=16000)
     player = SimpleaudioPlayer(sounds, backend=backend)
     player.play_together(["a", "b", "nonesuch", "wide"], due=2.0)
+    player.play_together((), due=3.0)  # nothing to say: nothing queued
     assert backend.enough.wait(5.0)
     player.close()
     joined, wide = backend.calls
