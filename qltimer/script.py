@@ -90,6 +90,9 @@ CUE_SOUNDS = (
     "target",
     "shift-ball",
     "complete",
+    "left-hand",
+    "right-hand",
+    "lap",
 )
 
 

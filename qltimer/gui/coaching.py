@@ -31,8 +31,9 @@ goes down a leg, or numbness, tingling or weakness.</p>
 <p><b>Ask first</b> a health professional or a qualified trainer if you have a back or spine
 condition (scoliosis or a sacroiliac-joint problem, for example), or if you are not sure these
 exercises suit you. qltimer can't answer questions about conditions.</p>
-<p><b>Stop if an exercise hurts</b>, and get advice before going on. Press <b>P</b> during an
-exercise to stop it because of pain; it is noted in your history.</p>
+<p><b>Stop if an exercise hurts</b>, and get advice before going on. Press <b>P</b> at any
+moment of a session to stop because of pain: everything stops, it is noted in your history, and
+nothing starts again until you choose to end, skip that exercise or go on.</p>
 <p><b>Go gently:</b> good form first, start at an easy level and build up bit by bit. If you
 can't get down on the floor, use the standing and seated session.</p>
 <p>This advice is always in the Help menu (F1).</p>
