@@ -352,6 +352,21 @@ def pages_on_this_screen(app: QApplication) -> None:
     window.show()
     save(window, f"home-suggestion-{size}", app)
     window.close()
+    # The dark theme (the desktop's choice, or View > Dark): home, before a session, the summary.
+    dark = Settings(safety_acknowledged=True, theme="dark")
+    window = MainWindow(catalog, hist, settings=dark, today=TODAY)
+    window.show()
+    save(window, f"home-{size}-dark", app)
+    window.home.on_start()
+    window.before.pain.set_value(3)
+    save(window, f"before-session-{size}-dark", app)
+    window.before.cancelled.emit()
+    assert window.summary is not None
+    window.summary.show_session(key)
+    window.stack.setCurrentWidget(window.summary)
+    save(window, f"summary-{size}-dark", app)
+    window.apply_theme("light")
+    window.close()
 
 
 def main() -> None:

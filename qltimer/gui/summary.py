@@ -331,7 +331,7 @@ class SummaryView(QWidget):
             sets = f" ({row.sets} sets)" if row.sets > 1 else ""
             cells = (
                 row.exercise + sets,
-                (row.side or "").upper(),
+                (f"{row.side} hand" if row.kind == "laps" and row.side else row.side or "").upper(),
                 _figure(row.target, row.unit),
                 _figure(row.actual, row.unit),
                 badge,
