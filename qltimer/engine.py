@@ -111,14 +111,14 @@ class Plan:
 _REMAINING_SOUND = {10.0: "ten-seconds", 5.0: "five-seconds"}
 
 
-def side_label(step: Step, side: Side) -> str:
-    """ "left side", or "left hand" for a carry (the weight is in that hand)."""
-    return f"{side.value} {'hand' if step.kind is StepKind.LAPS else 'side'}"
+def side_label(kind: StepKind, side: Side) -> str:
+    """The side in words, "left side", or "left hand" for a carry (the weight is in it)."""
+    return f"{side.value} {'hand' if kind is StepKind.LAPS else 'side'}"
 
 
 def _side_cue(step: Step, side: Side) -> tuple[str, str]:
     """Words and sound announcing *side* for *step*: ("Left hand", "left-hand")..."""
-    label = side_label(step, side)
+    label = side_label(step.kind, side)
     return label.capitalize(), label.replace(" ", "-")
 
 
@@ -784,6 +784,14 @@ class Run:
                 return phase.index
         return None
 
+    def next_exercise(self) -> int | None:
+        """After P: the first phase of the exercise after the one stopped, if there is one."""
+        stop = self.pain_stop
+        if stop is None:
+            return None
+        stopped = stop.result.step_index if stop.result else stop.phase.step_index
+        return next((p.index for p in self.plan.phases if p.step_index > stopped), None)
+
     def pain_go_on(self) -> list[Event]:
         """After P: go on from where the run waits (the part after the one stopped)."""
         if self.pain_stop is None:
@@ -796,18 +804,13 @@ class Run:
     def pain_skip_exercise(self) -> list[Event]:
         """After P: leave the rest of that exercise (its other side, later sets) and go on with
         the next one. What is left out is not recorded, as after ending early."""
-        stop = self.pain_stop
-        if stop is None:
+        if self.pain_stop is None:
             return []
+        target = self.next_exercise()
         self.pain_stop = None
-        stopped_step = stop.result.step_index if stop.result else stop.phase.step_index
         if self._cur is None:
             return self._complete_now()
         now, events = self._control()
-        target = next(
-            (p.index for p in self.plan.phases[self._cur.index :] if p.step_index > stopped_step),
-            None,
-        )
         if target is None:
             return events + self._complete_now()
         if target != self._cur.index:

@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
     def on_phase_changed(self, phase: Phase) -> None:
         """The window title says where the session is (task bars and window lists show it)."""
         if phase.kind is PhaseKind.WORK:
-            side = f" - {side_label(phase.step, phase.side)}" if phase.side is not None else ""
+            side = f" - {side_label(phase.step.kind, phase.side)}" if phase.side is not None else ""
             what = f"{phase.step.name}{side}"
         elif phase.kind is PhaseKind.GET_READY:
             what = f"Get ready: {phase.step.name}"

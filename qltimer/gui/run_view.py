@@ -69,12 +69,12 @@ from qltimer.recording import Recorder
 from qltimer.script import Session, Side, StepKind
 from qltimer.sleepwatch import SleepWatch
 
-PHASES: dict[PhaseKind, tuple[str, str, str]] = {
-    # word, colour, shape
-    PhaseKind.GET_READY: ("GET READY", "#a85d00", "triangle"),
-    PhaseKind.WORK: ("WORK", "#18713a", "circle"),
-    PhaseKind.REST: ("REST", "#1c5aa6", "bars"),
-    PhaseKind.SWITCH: ("SWITCH SIDES", "#6b3a9e", "arrows"),
+PHASES: dict[PhaseKind, tuple[str, str]] = {
+    # word, shape (the colours are the theme's: qltimer.gui.theme)
+    PhaseKind.GET_READY: ("GET READY", "triangle"),
+    PhaseKind.WORK: ("WORK", "circle"),
+    PhaseKind.REST: ("REST", "bars"),
+    PhaseKind.SWITCH: ("SWITCH SIDES", "arrows"),
 }
 ANIMATE_EVERY = 1 / 15  # seconds between frames of the breathing pacer (only while breathing)
 FLASH_SHORT, FLASH_LONG = 0.35, 1.5  # seconds the frame flash stays (ticks and counts / prompts)
@@ -99,11 +99,11 @@ def clock_text(seconds: float) -> str:
 
 
 def side_words(phase: Phase) -> str:
+    """The side (or hand) in capitals with an arrow pointing to it: "◀  LEFT SIDE"."""
     if phase.side is None:
         return ""
-    word = "LEFT" if phase.side is Side.LEFT else "RIGHT"
-    thing = "HAND" if phase.step.kind is StepKind.LAPS else "SIDE"
-    return f"◀  {word} {thing}" if phase.side is Side.LEFT else f"{word} {thing}  ▶"
+    label = side_label(phase.step.kind, phase.side).upper()
+    return f"◀  {label}" if phase.side is Side.LEFT else f"{label}  ▶"
 
 
 class RunController(QObject):
@@ -983,7 +983,7 @@ class RunView(QWidget):
     @Slot(object)
     def on_phase_changed(self, phase: Phase) -> None:
         self._phase = phase
-        word, _, shape = PHASES[phase.kind]
+        word, shape = PHASES[phase.kind]
         self.phase_word.setText(word)
         self.shape.set_shape(shape, QColor(self._colors.text))
         step = phase.step
@@ -1179,13 +1179,15 @@ class RunView(QWidget):
             self.toggle_help()
         result = stop.result
         if result is not None:
-            what = result.name + (f", {side_label_of(result)}" if result.side else "")
+            side = f", {side_label(result.kind, result.side)}" if result.side else ""
+            what = result.name + side
             done = format_seconds(result.actual_seconds)
             recorded = f"Noted in your history: {what}, stopped because it hurt, after {done}."
         else:
             recorded = "Noted: you stopped because it hurt."
         run = self.controller.run
-        nxt = next_exercise(run)
+        target = run.next_exercise()
+        nxt = run.plan.phases[target].step.name if target is not None else None
         here = run.phase
         go_on = f"next: {describe(here)}" if here is not None else "and finish the session"
         self.pain_panel.show_stop(recorded, f"{nxt}" if nxt else None, go_on)
@@ -1305,26 +1307,7 @@ def paced(phase: Phase) -> bool:
 def describe(phase: Phase) -> str:
     """A part in a few words, for "Then:" and the pain panel."""
     if phase.kind is PhaseKind.WORK:
-        side = f" ({side_label(phase.step, phase.side)})" if phase.side else ""
+        side = f" ({side_label(phase.step.kind, phase.side)})" if phase.side else ""
         return f"{phase.step.name}{side}"
     word = PHASES[phase.kind][0].capitalize()
     return f"{word} {format_dose(phase.estimate)}"
-
-
-def side_label_of(result: StepResult) -> str:
-    """ "left side", or "left hand" for a carry, of a recorded part."""
-    if result.side is None:
-        return ""
-    return f"{result.side.value} {'hand' if result.kind is StepKind.LAPS else 'side'}"
-
-
-def next_exercise(run: Run) -> str | None:
-    """The name of the exercise "skip to the next exercise" would go to, if any."""
-    stop = run.pain_stop
-    if stop is None:
-        return None
-    step_index = stop.result.step_index if stop.result else stop.phase.step_index
-    for phase in run.plan.phases:
-        if phase.step_index > step_index:
-            return phase.step.name
-    return None
