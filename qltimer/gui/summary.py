@@ -331,7 +331,10 @@ class SummaryView(QWidget):
             sets = f" ({row.sets} sets)" if row.sets > 1 else ""
             cells = (
                 row.exercise + sets,
-                (f"{row.side} hand" if row.kind == "laps" and row.side else row.side or "").upper(),
+                # A carry's side is the hand with the weight; on its own line, to stay narrow.
+                (
+                    f"{row.side}\nhand" if row.kind == "laps" and row.side else row.side or ""
+                ).upper(),
                 _figure(row.target, row.unit),
                 _figure(row.actual, row.unit),
                 badge,

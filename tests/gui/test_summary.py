@@ -74,7 +74,7 @@ def test_summary_shows_aim_done_best_and_change(qtbot: QtBot, two_sessions) -> N
     assert view.rows_text() == [
         ["Side plank", "LEFT", "60 s", "55.5 s", "★ NEW BEST", "+5.5 s on last time"],
         ["Side plank", "RIGHT", "60 s", "44 s", "★ NEW BEST", "+4.0 s on last time"],
-        ["Suitcase carry", "LEFT HAND", "10 laps", "8 laps", "", "−2 laps on last time"],
+        ["Suitcase carry", "LEFT\nHAND", "10 laps", "8 laps", "", "−2 laps on last time"],
     ]
     assert "right side held 11.5 s less" in view.balance.text()
     assert "outside the 0.95-1.05 range" in view.balance.text()
