@@ -346,12 +346,13 @@ class SessionEnded:
 @dataclass(frozen=True)
 class PainStopped:
     """P was pressed: the run is paused until the person chooses to end, skip to the next
-    exercise, or go on. ``result`` is the part recorded as stopped for pain (None when no
-    exercise was in progress or coming)."""
+    exercise, or go on. ``result`` is the exercise part recorded as stopped for pain (None when
+    P came in a get-ready, switch or rest: then ``coming`` is the part it led to)."""
 
     at: float
     phase: Phase  # where the person was when it hurt
     result: StepResult | None
+    coming: Phase | None = None  # P in a countdown: the exercise part it led to, not begun
 
 
 Event = (
@@ -728,6 +729,7 @@ class Run:
     def end_early(self) -> list[Event]:
         """End the session now, keeping every result so far and the work phase in progress."""
         now, events = self._control()
+        self._record_coming(now, events)
         if self.pain_stop is not None and self._cur is None and not self.finished:
             # P in the last part: nothing is left to end but the session itself.
             self._end_session(Status.ENDED_EARLY, now, events, at=self.pain_stop.at)
@@ -742,12 +744,14 @@ class Run:
 
     # -- stopped because it hurts ----------------------------------------------------------------
     def stop_for_pain(self) -> list[Event]:
-        """P: stop at once because it hurts, at any moment.
+        """P: stop at once because it hurts, at any moment; nothing moves until the person
+        chooses :meth:`end_early`, :meth:`pain_skip_exercise` or :meth:`pain_go_on`.
 
-        The part in progress - or, in a get-ready, switch or rest, the part about to start - is
-        recorded as stopped for pain with the time done so far (0 s for one not begun). The run
-        then waits, paused, at the start of the part after it, and nothing starts until the
-        person chooses: :meth:`end_early`, :meth:`pain_skip_exercise` or :meth:`pain_go_on`.
+        In an exercise, the part is recorded at once as stopped for pain with the time done so
+        far, and the run waits, paused, at the start of the part after it. In a get-ready,
+        switch or rest, nothing is recorded yet and the run waits where it is: going on carries
+        on with the countdown; ending or skipping records the part that was coming as left out
+        because it hurt.
         """
         now, events = self._control()
         if self.finished or self.pain_stop is not None or self._cur is None:
@@ -756,23 +760,25 @@ class Run:
         phase = self.plan.phases[cur.index]
         t = self._active(now)
         at_clock = self._clock_of(t)
-        work = cur.index if phase.is_work else self._next_work(cur.index)
         result: StepResult | None = None
-        if work is not None:
-            begun = cur if work == cur.index else _Current(index=work, start=t)
-            result = self._result(self.plan.phases[work], begun, t, EndReason.PAIN, "pain")
+        coming: Phase | None = None
+        if phase.is_work:
+            result = self._result(phase, cur, t, EndReason.PAIN, "pain")
             self.results.append(result)
             events.append(result)
             events.append(PhaseEnded(phase, at_clock, now, EndReason.PAIN))
-            after = work + 1
+            after = cur.index + 1
             if after < len(self.plan.phases):
                 self._begin(after, t, now, events)
             else:
                 self._cur = None
+        else:
+            work = self._next_work(cur.index)
+            coming = self.plan.phases[work] if work is not None else None
         if self._paused_at is None:
             self._paused_at = now
             events.append(Paused(now))
-        stopped = PainStopped(at_clock, phase, result)
+        stopped = PainStopped(at_clock, phase, result, coming)
         self.pain_stop = stopped
         self._fire(phase, Cue(0.0, CueKind.STOPPED, "Stopped", "stopped"), now, now, events)
         events.append(stopped)
@@ -785,15 +791,26 @@ class Run:
         return None
 
     def next_exercise(self) -> int | None:
-        """After P: the first phase of the exercise after the one stopped, if there is one."""
+        """After P: the first phase (its get-ready) of the exercise after the one that hurt -
+        the one stopped, or the one that was coming - if there is one. Rests are not exercises:
+        skipping goes past them."""
         stop = self.pain_stop
         if stop is None:
             return None
-        stopped = stop.result.step_index if stop.result else stop.phase.step_index
-        return next((p.index for p in self.plan.phases if p.step_index > stopped), None)
+        hurt = stop.result or stop.coming
+        stopped = hurt.step_index if hurt is not None else stop.phase.step_index
+        return next(
+            (
+                p.index
+                for p in self.plan.phases
+                if p.step_index > stopped and p.step.kind is not StepKind.REST
+            ),
+            None,
+        )
 
     def pain_go_on(self) -> list[Event]:
-        """After P: go on from where the run waits (the part after the one stopped)."""
+        """After P: go on from where the run waits (in an exercise, the part after the one
+        stopped; in a get-ready, switch or rest, that countdown, where it was)."""
         if self.pain_stop is None:
             return []
         self.pain_stop = None
@@ -801,16 +818,31 @@ class Run:
             return self._complete_now()
         return self.resume()
 
+    def _record_coming(self, now: float, events: list[Event]) -> None:
+        """P in a get-ready, switch or rest, then end or skip: the part that was coming is
+        recorded as left out because it hurt (0 s, skipped)."""
+        stop = self.pain_stop
+        if stop is None or stop.coming is None or self._cur is None:
+            return
+        t = self._active(now)
+        result = self._result(
+            stop.coming, _Current(index=stop.coming.index, start=t), t, EndReason.SKIPPED, "pain"
+        )
+        self.results.append(result)
+        events.append(result)
+
     def pain_skip_exercise(self) -> list[Event]:
         """After P: leave the rest of that exercise (its other side, later sets) and go on with
-        the next one. What is left out is not recorded, as after ending early."""
+        the next one. What is left out is not recorded, as after ending early - but for the part
+        that was coming when P was pressed in a countdown, which is recorded as left out."""
         if self.pain_stop is None:
             return []
         target = self.next_exercise()
+        now, events = self._control()
+        self._record_coming(now, events)
         self.pain_stop = None
         if self._cur is None:
-            return self._complete_now()
-        now, events = self._control()
+            return events + self._complete_now()
         if target is None:
             return events + self._complete_now()
         if target != self._cur.index:

@@ -23,7 +23,7 @@ from qltimer.engine import (
     StepResult,
     expand,
 )
-from qltimer.script import Side
+from qltimer.script import Side, StepKind
 from tests.helpers import FakeClock, session_from
 
 # About 31 minutes, every fixed-length kind of step, sides, sets, rests and written cues.
@@ -587,18 +587,39 @@ def test_p_mid_hold_records_the_time_so_far_and_waits_before_the_other_side() ->
     assert run.phase is not None and run.phase.side is Side.RIGHT
 
 
-def test_p_in_a_get_ready_records_the_coming_part_as_not_begun_and_starts_nothing() -> None:
+def test_p_in_a_get_ready_starts_nothing_and_go_on_carries_on_with_the_countdown() -> None:
     run, clock = started()
     clock.tick(2)
     run.advance()
     events = pain(run)
-    result = next(e for e in events if isinstance(e, StepResult))
-    assert (result.side, result.reason, result.stopped_early) == (Side.LEFT, "pain", True)
-    assert result.actual_seconds == 0 and result.started_at == result.ended_at == 1002
+    assert not any(isinstance(e, StepResult) for e in events), "nothing has begun to record"
+    stop = run.pain_stop
+    assert stop is not None and stop.coming is not None and stop.coming.side is Side.LEFT
     nothing_moves(run, clock)
     assert not any(isinstance(e, CueDue) and e.cue.kind is CueKind.GO for e in events)
     phase = run.phase
-    assert phase is not None and phase.kind is PhaseKind.SWITCH, "waits before the other side"
+    assert phase is not None and phase.kind is PhaseKind.GET_READY and run.elapsed() == 2
+    run.pain_go_on()
+    assert run.phase is phase and run.elapsed() == 2 and not run.paused, "where it was"
+    go_to_work(run, clock)
+    assert run.phase is not None and run.phase.side is Side.LEFT and run.results == []
+
+
+def test_p_in_a_get_ready_then_end_notes_the_coming_part_as_left_out_for_pain() -> None:
+    run, clock = started()
+    clock.tick(2)
+    run.advance()
+    pain(run)
+    clock.tick(40)  # reading the advice
+    ended = next(e for e in run.end_early() if isinstance(e, SessionEnded))
+    [result] = ended.results
+    assert (result.side, result.reason, result.skipped, result.actual_seconds) == (
+        Side.LEFT,
+        "pain",
+        True,
+        0,
+    )
+    assert ended.status is Status.ENDED_EARLY and ended.at == pytest.approx(1002)
 
 
 def test_p_in_a_rest_between_sets_then_the_next_exercise() -> None:
@@ -611,16 +632,37 @@ def test_p_in_a_rest_between_sets_then_the_next_exercise() -> None:
     assert phase is not None and phase.kind is PhaseKind.REST
     clock.tick(4)
     run.advance()
-    events = pain(run)
-    result = next(e for e in events if isinstance(e, StepResult))
-    assert (result.set_number, result.side, result.actual_seconds) == (2, Side.LEFT, 0)
+    assert not any(isinstance(e, StepResult) for e in pain(run))
     nothing_moves(run, clock)
     events = run.pain_skip_exercise()
+    [left_out] = [e for e in events if isinstance(e, StepResult)]
+    assert (left_out.set_number, left_out.side, left_out.skipped, left_out.reason) == (
+        2,
+        Side.LEFT,
+        True,
+        "pain",
+    )
     phase = run.phase
     assert phase is not None and phase.step.name == "Carry" and not run.paused
     assert [r.side for r in run.results] == [Side.LEFT, Side.RIGHT, Side.LEFT], (
         "set 2's right side is left out, not recorded"
     )
+
+
+def test_skipping_after_p_goes_past_a_rest_to_the_next_exercise() -> None:
+    rest = '[[step]]\nkind = "rest"\nname = "Rest"\nseconds = 45\n'
+    text = HOLDS.replace('[[step]]\nkind = "laps"', rest + '[[step]]\nkind = "laps"', 1)
+    run, clock = started(text)
+    go_to_work(run, clock)
+    clock.tick(60)
+    run.advance()
+    go_to_work(run, clock)  # the right side
+    clock.tick(5)
+    pain(run)
+    phase = run.phase
+    assert phase is not None and phase.step.kind is StepKind.REST, "G would go on to the rest"
+    target = run.next_exercise()
+    assert target is not None and run.plan.phases[target].step.name == "Carry"
 
 
 def test_p_then_end_keeps_everything_and_ends_when_it_hurt() -> None:

@@ -60,7 +60,6 @@ from qltimer.engine import (
     expand,
     side_label,
 )
-from qltimer.gui.dialogs import Ask
 from qltimer.gui.inhibit import ScreenInhibitor
 from qltimer.gui.saving import SaveKeeper
 from qltimer.gui.theme import DARK, HIGH_CONTRAST, LIGHT, run_colors
@@ -331,7 +330,7 @@ class PhaseShape(QWidget):
         super().__init__(parent)
         self.shape = "circle"
         self.color = QColor("white")
-        self.setMinimumSize(36, 36)
+        self.setMinimumSize(8, 8)  # sized by the run screen, with the phase word
 
     def set_shape(self, shape: str, color: QColor) -> None:
         self.shape, self.color = shape, color
@@ -561,42 +560,46 @@ def _fit_line(base: QFont, px: float, width: int, text: str, bold: bool, least: 
     return font
 
 
-class PainPanel(QFrame):
-    """Shown, large, the moment P is pressed: the advice and three choices by key.
+class ChoicePanel(QFrame):
+    """Covers the run screen, large, when the run waits for a choice made by letter key: the
+    heading, a few lines of advice, a line on what is recorded, and one button per choice.
 
     Signals:
-        chosen(str): "end", "next" or "go-on".
+        chosen(str): the key of the choice made.
     """
 
     chosen = Signal(str)
 
-    CHOICES = (
-        ("end", "E", "End the session", "everything you finished is kept"),
-        ("next", "N", "Skip to the next exercise", ""),
-        ("go-on", "G", "Go on", ""),
-    )
-
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        obj: str,
+        name: str,
+        heading: str,
+        advice: str,
+        choices: tuple[tuple[str, str, str, str], ...],  # key, letter, words, more words
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.setObjectName("painPanel")
-        self.setAccessibleName("stopped because it hurts")
+        self.setObjectName(obj)
+        self.setAccessibleName(name)
         layout = QVBoxLayout(self)
-        self.heading = QLabel("Stopped: it hurts")
-        self.heading.setObjectName("painHeading")
+        self.heading = QLabel(heading)
+        self.heading.setObjectName("panelHeading")
         self.heading.setWordWrap(True)
-        self.advice = QLabel(PAIN_ADVICE)
-        self.advice.setObjectName("painAdvice")
+        self.advice = QLabel(advice)
+        self.advice.setObjectName("panelAdvice")
         self.advice.setWordWrap(True)
         self.recorded = QLabel()
-        self.recorded.setObjectName("painRecorded")
+        self.recorded.setObjectName("panelRecorded")
         self.recorded.setWordWrap(True)
+        self.recorded.hide()
         for w in (self.heading, self.advice, self.recorded):
             layout.addWidget(w)
         layout.addStretch(1)
         self.buttons: dict[str, QPushButton] = {}
-        for key, letter, text, more in self.CHOICES:
+        for key, letter, text, more in choices:
             button = QPushButton()
-            button.setObjectName("painChoice")
+            button.setObjectName("panelChoice")
             button.setAccessibleName(text)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(lambda _=False, k=key: self.chosen.emit(k))
@@ -609,7 +612,9 @@ class PainPanel(QFrame):
         self.buttons[key].setText(f"{letter}   {text}" + (f" ({more})" if more else ""))
 
     def show_stop(self, recorded: str, next_exercise: str | None, go_on: str) -> None:
+        """The pain panel's words for this stop (see :data:`PAIN_CHOICES`)."""
         self.recorded.setText(recorded)
+        self.recorded.setVisible(bool(recorded))
         self._set_text("next", "N", "Skip to the next exercise", next_exercise or "")
         self.buttons["next"].setVisible(next_exercise is not None)
         self._set_text("go-on", "G", "Go on", go_on)
@@ -629,15 +634,18 @@ class PainPanel(QFrame):
             head = _font(base, sizes.title * scale, bold=True)
             body = _font(base, sizes.line * 0.8 * scale)
             small = _font(base, max(12.0, sizes.line * 0.62 * scale))
-            fonts = [
-                _fit_line(base, sizes.line * 0.7 * scale, inner - 30, b.text(), True, 11)
+            fitted = [
+                _fit_line(base, sizes.line * scale, inner - 30, b.text(), True, 11)
                 for b in buttons
             ]
+            least = min(fitted, key=lambda f: f.pixelSize(), default=None)
+            fonts = [least for _ in fitted] if least is not None else []
             button_h = [QFontMetrics(f).height() + 16 for f in fonts]
+            recorded = self.recorded.text() if not self.recorded.isHidden() else ""
             used = (
                 _text_height(head, inner, self.heading.text())
                 + _text_height(body, inner, self.advice.text())
-                + _text_height(small, inner, self.recorded.text())
+                + (_text_height(small, inner, recorded) if recorded else 0)
                 + sum(button_h)
                 + 2 * margin
                 + (3 + len(buttons)) * layout.spacing()
@@ -653,6 +661,15 @@ class PainPanel(QFrame):
             button.setMinimumHeight(h)
 
 
+PAIN_CHOICES = (
+    ("end", "E", "End the session", "everything you finished is kept"),
+    ("next", "N", "Skip to the next exercise", ""),
+    ("go-on", "G", "Go on", ""),
+)
+END_CHOICES = (
+    ("end", "E", "End the session", ""),
+    ("go-on", "G", "Keep going", "or Space, Enter, Esc"),
+)
 PAIN_ADVICE = (
     "Stop and rest. Don't work through pain: get advice from a health professional or "
     "qualified trainer before you do this exercise again. If pain goes down a leg, or you have "
@@ -701,6 +718,8 @@ class RunView(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("run screen")
         self._flash_until = 0.0
+        self._paused_for_end = False  # Esc paused the run: keeping going un-pauses it
+        self._shown_paused = False  # painted grey: the clock is stopped
         self._phase: Phase | None = None
         self._tip_index = 0
         self._colors = run_colors(self.theme, None)
@@ -803,8 +822,25 @@ class RunView(QWidget):
             "going on.</p><p>Press ? or Esc to close.</p>"
         )
         self.help.hide()
-        self.pain_panel = PainPanel(self)
+        self.pain_panel = ChoicePanel(
+            "painPanel",
+            "stopped because it hurts",
+            "Stopped: it hurts",
+            PAIN_ADVICE,
+            PAIN_CHOICES,
+            self,
+        )
         self.pain_panel.chosen.connect(self.on_pain_choice)
+        self.end_panel = ChoicePanel(
+            "endPanel",
+            "end the session?",
+            "End the session?",
+            "Everything you have finished so far is kept in your history. The clock is stopped "
+            "while you choose.",
+            END_CHOICES,
+            self,
+        )
+        self.end_panel.chosen.connect(self.on_end_choice)
 
     # -- sizing -----------------------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -924,8 +960,9 @@ class RunView(QWidget):
         # Overlays: the keys help and the pain panel cover the screen.
         over = self.rect().adjusted(fw + pad, fh + pad, -fw - pad, -fh - pad)
         self._fit_help(over, s, base)
-        self.pain_panel.setGeometry(self.rect().adjusted(fw, fh, -fw, -fh))
-        self.pain_panel.set_sizes(s, base, self.pain_panel.width(), self.pain_panel.height())
+        for panel in (self.pain_panel, self.end_panel):
+            panel.setGeometry(self.rect().adjusted(fw, fh, -fw, -fh))
+            panel.set_sizes(s, base, panel.width(), panel.height())
 
     def _fit_help(self, rect: QRect, s: Sizes, base: QFont) -> None:
         px = s.line * 0.8
@@ -940,7 +977,9 @@ class RunView(QWidget):
     def _apply_theme(self) -> None:
         """Colours for the theme and phase: one style sheet, set when either changes."""
         kind = self._phase.kind if self._phase is not None else None
-        c = run_colors(self.theme, kind)
+        run = self.controller.run
+        self._shown_paused = run.paused and run.pain_stop is None and not run.finished
+        c = run_colors(self.theme, kind, paused=self._shown_paused)
         self._colors = c
         p = run_colors(self.theme, kind, pain=True)
         border = max(2, round(self.height() / 250))
@@ -958,12 +997,15 @@ class RunView(QWidget):
             f"QProgressBar::chunk {{ background: {c.text}; }}"
             f"QLabel#helpOverlay {{ background: #181818; color: #ffffff; border-radius: 16px; "
             f"padding: 20px; border: 3px solid #ffffff; }}"
-            f"QFrame#painPanel {{ background: {p.background}; "
-            f"border: 6px solid {p.frame or p.background}; }}"
-            f"QFrame#painPanel QLabel {{ color: {p.text}; }}"
-            f"QPushButton#painChoice {{ color: {p.text}; background: {p.button}; "
-            f"border: {border + 1}px solid {p.text}; border-radius: 10px; padding: 4px 12px; "
-            f"text-align: left; }}"
+            + "".join(
+                f"QFrame#{name} {{ background: {q.background}; "
+                f"border: 6px solid {q.frame or q.text}; }}"
+                f"QFrame#{name} QLabel {{ color: {q.text}; }}"
+                f"QFrame#{name} QPushButton {{ color: {q.text}; background: {q.button}; "
+                f"border: {border + 1}px solid {q.text}; border-radius: 10px; "
+                f"padding: 4px 12px; text-align: left; }}"
+                for name, q in (("painPanel", p), ("endPanel", c))
+            )
         )
         self.shape.set_shape(self.shape.shape, QColor(c.text))
         self.update()
@@ -1048,13 +1090,15 @@ class RunView(QWidget):
             word, level, n = breath_state(phase, snap.elapsed)
             self.pacer.set_level(level, QColor(self._colors.text))
             self._set_words(f"{word} · {n} of {step.breaths}")
-        paused_word = "STOPPED" if self.controller.run.pain_stop is not None else "PAUSED"
-        if snap.paused:
-            self.phase_word.setText(f"{paused_word} · {PHASES[phase.kind][0]}")
-            self.buttons["pause"].setText("Go on\nSpace")
-        else:
-            self.phase_word.setText(PHASES[phase.kind][0])
-            self.buttons["pause"].setText("Pause\nSpace")
+        run = self.controller.run
+        paused_word = "STOPPED" if run.pain_stop is not None else "PAUSED"
+        word = f"{paused_word} · {PHASES[phase.kind][0]}" if snap.paused else PHASES[phase.kind][0]
+        self.buttons["pause"].setText("Go on\nSpace" if snap.paused else "Pause\nSpace")
+        if word != self.phase_word.text():
+            self.phase_word.setText(word)
+            self._relayout()  # the top row is laid out for the word's width
+        if self._shown_paused != (snap.paused and run.pain_stop is None):
+            self._apply_theme()  # grey while paused, the phase's colour again after
         self.buttons["mute"].setText("Sound on\nM" if self.controller.player.muted else "Mute\nM")
 
     def _fit_row(self, label: QLabel) -> None:
@@ -1178,18 +1222,30 @@ class RunView(QWidget):
         if self.help.isVisible():
             self.toggle_help()
         result = stop.result
+        run = self.controller.run
+        here = run.phase
         if result is not None:
             side = f", {side_label(result.kind, result.side)}" if result.side else ""
             what = result.name + side
-            done = format_seconds(result.actual_seconds)
+            done = format_seconds(result.actual_seconds).replace(" ", "\u00a0")
             recorded = f"Noted in your history: {what}, stopped because it hurt, after {done}."
+            go_on = f"next: {describe(here)}" if here is not None else "and finish the session"
+        elif stop.coming is not None:
+            recorded = (
+                f"{describe(stop.coming)} has not started. If you end or skip, it is noted in "
+                "your history as left out because it hurt."
+            )
+            go_on = (
+                "back to your rest"
+                if stop.phase.kind is PhaseKind.REST
+                else "back to the countdown"
+            )
         else:
             recorded = "Noted: you stopped because it hurt."
-        run = self.controller.run
+            go_on = "and finish the session"
         target = run.next_exercise()
-        nxt = run.plan.phases[target].step.name if target is not None else None
-        here = run.phase
-        go_on = f"next: {describe(here)}" if here is not None else "and finish the session"
+        same = target is not None and run.phase is not None and target == run.phase.index
+        nxt = run.plan.phases[target].step.name if target is not None and not same else None
         self.pain_panel.show_stop(recorded, f"{nxt}" if nxt else None, go_on)
         self._apply_theme()
         self._relayout()
@@ -1207,6 +1263,24 @@ class RunView(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if event.isAutoRepeat():
+            return
+        if self.end_panel.isVisible():
+            answer = {Qt.Key.Key_E: "end"}.get(Qt.Key(key))
+            keep = (
+                Qt.Key.Key_G,
+                Qt.Key.Key_Space,
+                Qt.Key.Key_Return,
+                Qt.Key.Key_Enter,
+                Qt.Key.Key_Escape,
+            )
+            if answer is None and key in keep:
+                answer = "go-on"
+            if answer is not None:
+                self.on_end_choice(answer)
+            elif key == Qt.Key.Key_C:
+                self.toggle_high_contrast()
+            elif key == Qt.Key.Key_F11:
+                self.toggle_fullscreen()
             return
         if self.pain_panel.isVisible():
             choices = {
@@ -1279,23 +1353,28 @@ class RunView(QWidget):
 
     @Slot()
     def ask_end(self) -> None:
+        """Esc: the clock stops and the question covers the screen, answered by key."""
         run = self.controller.run
-        if run.finished:
+        if run.finished or self.end_panel.isVisible() or self.pain_panel.isVisible():
             return
-        was_paused = run.paused
-        if not was_paused:
+        self._paused_for_end = not run.paused
+        if self._paused_for_end:
             self.controller.toggle_pause()
-        if Ask.confirm(
-            self,
-            "End the session?",
-            "End the session now? Everything you have finished so far is kept.",
-            yes="End session",
-            no="Keep going",
-            default_yes=False,
-        ):
+        if self.help.isVisible():
+            self.toggle_help()
+        self.end_panel.show()
+        self.end_panel.raise_()
+        self._relayout()
+
+    @Slot(str)
+    def on_end_choice(self, choice: str) -> None:
+        self.end_panel.hide()
+        self.setFocus()
+        if choice == "end":
             self.controller.end_early()
-        elif not was_paused:
+        elif self._paused_for_end and self.controller.run.paused:
             self.controller.toggle_pause()
+        self._paused_for_end = False
 
 
 def paced(phase: Phase) -> bool:

@@ -27,6 +27,7 @@ _PHASE = {
 }
 _PAIN = ("#8c1d18", "#4a0f0c", "#d9463c", "#ff5a4f")
 _DONE = ("#18713a", "#0a2b16", "#23a455", "#00d45a")
+_PAUSED = ("#4a4a4a", "#262626", "#8c8c8c", "#b3b3b3")  # grey: from across the room, "not running"
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,13 @@ class RunColors:
     flash: str  # the frame flashed on every cue
 
 
-def run_colors(theme: str, kind: PhaseKind | None, *, pain: bool = False) -> RunColors:
-    """Colours for *theme* (light / dark / high-contrast) in phase *kind* (None: finished)."""
-    light, dark, frame_dark, frame_hc = _PAIN if pain else _PHASE.get(kind, _DONE)  # type: ignore[arg-type]
+def run_colors(
+    theme: str, kind: PhaseKind | None, *, pain: bool = False, paused: bool = False
+) -> RunColors:
+    """Colours for *theme* (light / dark / high-contrast) in phase *kind* (None: finished);
+    *pain* after P, *paused* while the clock is stopped."""
+    scheme = _PAIN if pain else _PAUSED if paused else _PHASE.get(kind, _DONE)  # type: ignore[arg-type]
+    light, dark, frame_dark, frame_hc = scheme
     if theme == HIGH_CONTRAST:
         return RunColors("#000000", "#ffffff", "#ffe14d", frame_hc, "#000000", "#ffe14d")
     if theme == DARK:

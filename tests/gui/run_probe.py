@@ -189,6 +189,14 @@ def probe(full_screen: bool, theme: str, shots: Path | None) -> dict[str, Any]:
                 out[key] = QFontMetricsF(label.font()).capHeight()
         if v.tip.isVisible() and v.tip.text():
             out["tip"] = QFontMetricsF(v.tip.font()).capHeight()
+        for panel in (v.pain_panel, v.end_panel):
+            if panel.isVisible():
+                out["panel"] = QFontMetricsF(panel.heading.font()).capHeight()
+                out["choices"] = min(
+                    QFontMetricsF(b.font()).capHeight()
+                    for b in panel.buttons.values()
+                    if b.isVisible()
+                )
         return out
 
     def texts(v: RunView, image: QImage) -> list[dict[str, Any]]:
@@ -252,6 +260,9 @@ def probe(full_screen: bool, theme: str, shots: Path | None) -> dict[str, Any]:
     clock.tick(20)
     view.controller.tick()
     measure("hold")
+    view.controller.toggle_pause()
+    measure("paused")
+    view.controller.toggle_pause()
     until(lambda s: s.phase and s.phase.kind is PhaseKind.SWITCH)
     measure("switch")
     until(lambda s: s.phase and s.phase.is_work and s.phase.step.kind is StepKind.REPS)
@@ -272,6 +283,9 @@ def probe(full_screen: bool, theme: str, shots: Path | None) -> dict[str, Any]:
     view.toggle_help()
     measure("help")
     view.toggle_help()
+    view.ask_end()
+    measure("end")
+    view.on_end_choice("go-on")
     view.controller.stop_for_pain()
     measure("pain")
     view.controller.pain_go_on()

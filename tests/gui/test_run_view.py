@@ -236,30 +236,29 @@ def test_mute_help_contrast_and_full_screen_keys(
 def test_escape_asks_then_ends_keeping_finished_steps(
     setup: tuple[MainWindow, FakeClock, SilentPlayer],
     qtbot: QtBot,
-    monkeypatch: pytest.MonkeyPatch,
     history: History,
 ) -> None:
     window, clock, _ = setup
     view = start(window)
     until(view, clock, at_work("Side plank", Side.RIGHT))
     clock.tick(2)
-    answers = iter([False, True])
-    asked: list[str] = []
-
-    def confirm(
-        cls: type, parent: QWidget, title: str, text: str, yes: str, no: str, **_: object
-    ) -> bool:
-        asked.append(text)
-        assert view.controller.run.paused, "the clock stops while the question is open"
-        return next(answers)
-
-    monkeypatch.setattr(Ask, "confirm", classmethod(confirm))
-    qtbot.keyClick(view, Qt.Key.Key_Escape)  # "Keep going"
-    assert not view.controller.run.finished and not view.controller.run.paused
+    view.controller.tick()
+    panel = view.end_panel
+    for keep_going in (Qt.Key.Key_Escape, Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_G):
+        qtbot.keyClick(view, Qt.Key.Key_Escape)
+        assert panel.isVisible() and "finished so far is kept" in panel.advice.text()
+        assert view.controller.run.paused, "the clock stops while the question is up"
+        for ignored in (Qt.Key.Key_P, Qt.Key.Key_L, Qt.Key.Key_Right, Qt.Key.Key_N):
+            qtbot.keyClick(view, ignored)
+        assert panel.isVisible() and view.controller.run.pain_stop is None
+        qtbot.keyClick(view, keep_going)
+        assert not panel.isVisible()
+        assert not view.controller.run.finished and not view.controller.run.paused
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
     with qtbot.waitSignal(view.controller.finished) as finished:
-        qtbot.keyClick(view, Qt.Key.Key_Escape)  # "End session"
+        qtbot.keyClick(view, Qt.Key.Key_E)  # "End the session"
     uuid, status = finished.args
-    assert status == "ended early" and "Everything you have finished" in asked[0]
+    assert status == "ended early"
     record = history.session(uuid)
     assert record is not None and record.status == "ended early"
     assert [(s.side, round(s.actual_seconds, 1)) for s in history.steps(uuid)] == [
