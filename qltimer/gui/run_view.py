@@ -635,8 +635,7 @@ class ChoicePanel(QFrame):
             body = _font(base, sizes.line * 0.8 * scale)
             small = _font(base, max(12.0, sizes.line * 0.62 * scale))
             fitted = [
-                _fit_line(base, sizes.line * scale, inner - 30, b.text(), True, 11)
-                for b in buttons
+                _fit_line(base, sizes.line * scale, inner - 30, b.text(), True, 11) for b in buttons
             ]
             least = min(fitted, key=lambda f: f.pixelSize(), default=None)
             fonts = [least for _ in fitted] if least is not None else []
