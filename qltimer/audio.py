@@ -210,6 +210,7 @@ class SimpleaudioPlayer:
         self.clock = clock
         self.log: list[Played] = []
         self._notice: str | None = None
+        self.detail = ""  # the sound system's own words for a failure (shown as a tooltip)
         self._volume = volume
         # Owned by the worker thread: every sound at the current level, and joined utterances.
         self._scaled: dict[str, bytes] = {}
@@ -223,8 +224,9 @@ class SimpleaudioPlayer:
 
                 self._backend = simpleaudio
             except Exception as err:  # ImportError, or a broken native module
+                self.detail = str(err)
                 self._notice = (
-                    f"No sound: the sound library could not load ({err}). Cues are shown on screen."
+                    "No sound: qltimer's sound library could not load. Cues are shown on screen."
                 )
         self._queue.put(_Rescale(_level(volume)))  # on the worker, before any cue
         self._thread = threading.Thread(target=self._work, name="qltimer-audio", daemon=True)
@@ -309,9 +311,11 @@ class SimpleaudioPlayer:
                     )
                     playing = time.monotonic()  # the device is open and taking the sound
                 except Exception as err:  # simpleaudio raises its own errors for ALSA failures
+                    # Plain words on screen; the sound system's own words for whoever looks.
+                    self.detail = str(err)
                     self._notice = (
-                        f"No sound: the sound device could not be opened ({err}). "
-                        "Cues are shown on screen."
+                        "No sound: the sound device could not be opened. Cues are shown on "
+                        "screen. (Check that speakers or headphones are plugged in.)"
                     )
                     break
                 for name, offset in buffer.parts:

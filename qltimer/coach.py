@@ -78,7 +78,7 @@ def pain_flag(record: SessionRecord, steps: Sequence[StepRecord]) -> PainFlag | 
     if record.pain_before is not None and record.pain_after is not None:
         change = record.pain_after - record.pain_before
         rise = change if change >= PAIN_RISE else None
-    stopped = tuple(s.exercise for s in steps if s.stopped_early and s.reason == "pain")
+    stopped = tuple(s.exercise for s in steps if s.reason == "pain")  # stopped, or left out
     if rise is None and not stopped:
         return None
     return PainFlag(rise, stopped)
@@ -340,10 +340,11 @@ class Lag:
     sessions: int
 
     def text(self) -> str:
+        other = "left" if self.side == "right" else "right"
         return (
             f"Your {self.side} side lags: over your last {self.sessions} sessions it held "
-            f"{self.percent:.0f}% less on average (right/left {self.ratio:.2f}; "
-            f"{BALANCE_BAND[0]:.2f}-{BALANCE_BAND[1]:.2f} is usually taken as balanced)."
+            f"{self.percent:.0f}% less than your {other} on average (sides within "
+            f"{round((BALANCE_BAND[1] - 1) * 100)}% of each other are usually taken as even)."
         )
 
 

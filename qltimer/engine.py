@@ -259,6 +259,13 @@ def expand(session: Session) -> Plan:
 # -- events -------------------------------------------------------------------------------------
 
 
+# The reason recorded on the part in progress when the session is ended early: its time is cut
+# short by the ending, not by the person's limit (so it is no record and no side's true figure).
+ENDED_HERE = "session ended"
+# The reason recorded on a part stopped, or left out, because it hurt (P).
+PAIN = "pain"
+
+
 class EndReason(StrEnum):
     DEADLINE = "deadline"  # its time ran out
     DONE = "done"  # the person said done (or the count was reached)
@@ -739,7 +746,7 @@ class Run:
             if phase.is_work and self._active(now) - self._cur.start <= 0:
                 self._end_session(Status.ENDED_EARLY, now, events)
             else:
-                self._finish(EndReason.ENDED, self._active(now), now, events)
+                self._finish(EndReason.ENDED, self._active(now), now, events, why=ENDED_HERE)
         return events
 
     # -- stopped because it hurts ----------------------------------------------------------------

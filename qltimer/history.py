@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from qltimer import paths
+from qltimer.engine import ENDED_HERE, PAIN
 
 FILE_NAME = "history.sqlite3"
 APP_ID = 0x514C5449  # "QLTI": marks the file as ours (PRAGMA application_id)
@@ -396,6 +397,11 @@ def _statements(script: str) -> Iterator[str]:
         yield buf.strip()
 
 
+# A hold stopped because it hurt (P), or cut short by ending the session, is kept in the history
+# but is no measure of what the person can hold: charts and bests leave it out.
+_NOT_CUT = f"COALESCE(st.reason, '') NOT IN ('{PAIN}', '{ENDED_HERE}')"
+
+
 # -- the store ----------------------------------------------------------------------------------
 
 
@@ -568,13 +574,15 @@ class History:
         return [r[0] for r in rows]
 
     def holds(self, exercise: str) -> list[tuple[datetime, int, str, float]]:
-        """Every recorded hold of *exercise* on a side, flare days left out (they would pull the
-        line down): (session start, utc offset, side, seconds)."""
+        """Every recorded hold of *exercise* on a side, flare days and holds cut short by pain or
+        by ending the session left out (they would pull the line down): (session start, utc
+        offset, side, seconds)."""
         rows = self.conn.execute(
             "SELECT s.started_at, s.utc_offset_min, st.side, st.actual_seconds FROM steps AS st "
             "JOIN sessions AS s ON s.uuid = st.session_uuid "
             "WHERE st.exercise = ? AND st.kind = 'hold' AND st.skipped = 0 "
-            "AND st.side IS NOT NULL AND s.variant = 'normal' ORDER BY s.started_at",
+            f"AND st.side IS NOT NULL AND s.variant = 'normal' AND {_NOT_CUT} "
+            "ORDER BY s.started_at",
             (exercise,),
         )
         return [(from_text(r[0]), r[1], r[2], r[3]) for r in rows]
@@ -585,7 +593,7 @@ class History:
         sql = (
             "SELECT MAX(st.actual_seconds) FROM steps AS st JOIN sessions AS s "
             "ON s.uuid = st.session_uuid WHERE st.exercise = ? AND st.kind = 'hold' "
-            "AND st.skipped = 0 AND st.side IS ? AND s.variant = 'normal'"
+            f"AND st.skipped = 0 AND st.side IS ? AND s.variant = 'normal' AND {_NOT_CUT}"
         )
         args: list[Any] = [exercise, side]
         if before is not None:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from qltimer.engine import ENDED_HERE, PAIN
 from qltimer.history import SessionRecord, StepRecord
 from qltimer.script import Frequency, Per
 
@@ -191,6 +192,7 @@ class SummaryRow:
     first_record: bool  # the first hold ever recorded for this exercise and side
     previous: float | None  # the same figure the last time this session was done
     stopped_for: str | None  # a reason given for stopping early, if any
+    previous_cut: bool = False  # last time it was cut short (by pain, or the session's end)
 
     @property
     def change(self) -> float | None:
@@ -236,15 +238,15 @@ def summarize(
     rows = []
     for (_, exercise, side), group in groups.items():
         target, actual, unit = _figure(group)
-        prev = before.get((exercise, side))
+        last = before.get((exercise, side), [])
+        prev = [s for s in last if not _cut_short(s)]
         prev_figure = _figure(prev)[1] if prev else None
         old_best = bests.get((exercise, side))
-        is_hold = group[0].kind == "hold" and actual is not None
-        new_best = (
-            is_hold and actual is not None and old_best is not None and actual > old_best + 1e-9
-        )
+        # A hold cut short - by pain, by ending the session - is recorded, but it is no record.
+        is_hold = group[0].kind == "hold" and bool(actual) and not any(map(_cut_short, group))
+        new_best = is_hold and old_best is not None and actual is not None and actual > old_best
         first_record = is_hold and old_best is None
-        reasons = [s.reason for s in group if s.stopped_early and s.reason]
+        reasons = [s.reason for s in group if (s.stopped_early or s.skipped) and s.reason]
         rows.append(
             SummaryRow(
                 exercise=exercise,
@@ -259,16 +261,24 @@ def summarize(
                 first_record=first_record,
                 previous=prev_figure,
                 stopped_for=reasons[0] if reasons else None,
+                previous_cut=bool(last) and not prev,
             )
         )
     return rows
 
 
+def _cut_short(step: StepRecord) -> bool:
+    """Stopped because it hurt, or by the end of the session: not the person's own limit."""
+    return step.reason in (PAIN, ENDED_HERE)
+
+
 def hold_gaps(rows: Sequence[SummaryRow]) -> dict[str, tuple[float, float]]:
-    """For each hold exercise done on both sides: (right - left seconds, right / left)."""
+    """For each hold exercise done on both sides: (right - left seconds, right / left). A side
+    cut short (by pain, or by ending the session) is no measure of balance and is left out."""
     by_exercise: dict[str, dict[str | None, float]] = defaultdict(dict)
     for row in rows:
-        if row.kind == "hold" and row.actual is not None:
+        cut = row.skipped or row.stopped_for in (PAIN, ENDED_HERE)
+        if row.kind == "hold" and row.actual is not None and not cut:
             by_exercise[row.exercise][row.side] = row.actual
     out = {}
     for exercise, sides in by_exercise.items():

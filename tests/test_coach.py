@@ -225,7 +225,7 @@ def test_the_lagging_side_is_named_with_how_much() -> None:
     lag = coach.side_lag(points(1.0, 0.9, 0.88, 0.9))
     assert lag is not None and lag.side == "right"
     assert lag.percent == pytest.approx(8, abs=0.1)
-    assert "Your right side lags" in lag.text() and "0.92" in lag.text()
+    assert "Your right side lags" in lag.text() and "8% less than your left" in lag.text()
     assert coach.side_lag(points(1.0, 0.97, 1.03)) is None
     left = coach.side_lag(points(1.2, 1.2))
     assert left is not None and left.side == "left" and left.percent == pytest.approx(16.7, 0.01)

@@ -7,9 +7,9 @@ buttons stay below the scrolling part, always in sight.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence, QResizeEvent, QShortcut
-from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QWidget
 
 from qltimer.settings import Margins, Rect, Settings, place_window
 
@@ -122,6 +122,16 @@ class ScrollPage(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._width = -1
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self.follow_focus)
+
+    @Slot(QWidget, QWidget)
+    def follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """What the keys go to is in sight: a field given focus below the fold scrolls up."""
+        content = self.widget()
+        if new is not None and content is not None and content.isAncestorOf(new):
+            self.ensureWidgetVisible(new, 16, 16)
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from qltimer.catalog import Catalog
 from qltimer.cli import format_duration, format_seconds
 from qltimer.coach import PAIN_RISE, side_lag
+from qltimer.engine import PAIN
 from qltimer.gui.charts import DaysCalendar, balance_chart, hold_chart, pain_chart, weekly_chart
 from qltimer.gui.dialogs import Ask
 from qltimer.gui.fitting import FrameWatch, fit_window, full_screen_shortcut
@@ -301,7 +302,7 @@ class HistoryWindow(QMainWindow):
             menu.addAction(action)
         menu.addSeparator()
         close = QAction("&Close", self)
-        close.setShortcut(QKeySequence.StandardKey.Close)
+        close.setShortcuts([QKeySequence(QKeySequence.StandardKey.Close), QKeySequence("Esc")])
         close.triggered.connect(self.close)
         menu.addAction(close)
 
@@ -378,7 +379,9 @@ class HistoryWindow(QMainWindow):
                 target, actual = _seconds(s.target_seconds), _seconds(s.actual_seconds)
             notes = []
             if s.skipped:
-                notes.append("skipped")
+                notes.append("left out because it hurt" if s.reason == PAIN else "skipped")
+            elif s.reason == PAIN:
+                notes.append("stopped because it hurt")
             elif s.stopped_early:
                 notes.append("stopped early" + (f" ({s.reason})" if s.reason else ""))
             if s.load_kg:

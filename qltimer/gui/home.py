@@ -293,7 +293,9 @@ class HomeView(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("sessionList")
         self.list.setAccessibleName("sessions")
-        self.list.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        # Widths come from the row's stretch alone (not from the words shown), so the list keeps
+        # its width whichever session is chosen.
+        self.list.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         # Titles wrap rather than being cut short: re-lay items out at the list's width.
         self.list.setWordWrap(True)
         self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
@@ -305,11 +307,14 @@ class HomeView(QWidget):
         row.addWidget(self.list, 2)
         self.preview = SessionPreview()
         right = QVBoxLayout()
-        right.addWidget(ScrollPage(self.preview), 1)
+        preview_page = ScrollPage(self.preview)
+        preview_page.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        right.addWidget(preview_page, 1)
         self.start = QPushButton("Start  (Enter)")
         self.start.setObjectName("startButton")
         self.start.setAccessibleName("start")
         self.start.setMinimumHeight(64)
+        self.start.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.start.setStyleSheet("padding: 4px 28px;")  # the big words need room either side
         self.start.setDefault(True)
         self.start.clicked.connect(self.on_start)
@@ -500,6 +505,16 @@ class HomeView(QWidget):
         self.row.setStretch(0, 1 if narrow else 2)
         self.row.setStretch(1, 1 if narrow else 3)
         QTimer.singleShot(0, self._show_chosen)  # once the items are laid out at the new width
+        QTimer.singleShot(0, self._name_start)
+
+    def _name_start(self) -> None:
+        """Start names the chosen session when the words fit the button; else just Start."""
+        session = self.current_session()
+        text = f"Start: {session.title.split(':')[0]}  (Enter)" if session else "Start  (Enter)"
+        room = self.start.width() - 2 * 28 - 12  # the padding either side, and a margin
+        if self.start.fontMetrics().horizontalAdvance(text) > room:
+            text = "Start  (Enter)"
+        self.start.setText(text)
 
     def _show_chosen(self) -> None:
         """Scroll the list so that the chosen session is wholly in sight."""
@@ -518,6 +533,7 @@ class HomeView(QWidget):
     ) -> None:
         session = self.current_session()
         self.preview.show_session(session, self.status.get(session.id, "") if session else "")
+        self._name_start()
         if session is not None:
-            self.start.setText(f"Start: {session.title.split(':')[0]}  (Enter)")
             self.session_chosen.emit(session.id)
+        QTimer.singleShot(0, self._show_chosen)  # in sight once the list is laid out

@@ -10,6 +10,7 @@ largest thing on screen, the side as a big word, the phase as colour + word + sh
 from __future__ import annotations
 
 import math
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -260,7 +261,10 @@ class RunController(QObject):
                 self.ticked.emit(self.run.snapshot())
                 self.finished.emit(self.recorder.uuid if self.recorder else "", event.status.value)
                 return
-        if self.player.notice:
+        if self.player.notice and "sound" not in self.notices:
+            detail = getattr(self.player, "detail", "")
+            if detail:  # the sound system's own words, for whoever looks into it
+                print(f"qltimer: no sound: {detail}", file=sys.stderr)
             self.show_notice("sound", self.player.notice)
         self.ticked.emit(self.run.snapshot())
         self._schedule()
@@ -1041,7 +1045,14 @@ class RunView(QWidget):
         else:
             self.tip.setText("")
         nxt = self.controller.run.next_phase
-        self.next.setText(f"Then: {describe(nxt)}" if nxt else "Then: the end")
+        phases = self.controller.plan.phases
+        if not own_name and nxt is not None:
+            # The step name already says what comes next ("Next: Side plank"): say what follows.
+            after = coming(phases, nxt.index + 1)
+            self.next.setText(f"After that: {describe(after)}" if after else "After that: the end")
+        else:
+            nxt = coming(phases, nxt.index) if nxt else None
+            self.next.setText(f"Then: {describe(nxt)}" if nxt else "Then: the end")
         self.pacer.setVisible(phase.is_work and step.kind is StepKind.BREATHE)
         self._set_words("")
         self.buttons["lap"].setVisible(counted(phase))
@@ -1121,7 +1132,6 @@ class RunView(QWidget):
         bits = []
         if phase.is_work:
             if step.kind is StepKind.REPS and step.reps:
-                done = snap.count or 0
                 if step.cadence is not None and snap.remaining is not None:
                     left = clock_text(math.ceil(snap.remaining - 1e-6))
                     unit = " s" if snap.remaining < 60 else ""
@@ -1129,8 +1139,8 @@ class RunView(QWidget):
                 else:
                     bits.append(f"of {step.reps} reps · press L for each")
             elif step.kind is StepKind.LAPS and step.laps:
-                done = clock_text(snap.elapsed) + (" s" if snap.elapsed < 60 else "")
-                bits.append(f"of {step.laps} laps · {done} · L after each lap")
+                walked = clock_text(snap.elapsed) + (" s" if snap.elapsed < 60 else "")
+                bits.append(f"of {step.laps} laps · {walked} walked · L after each lap")
             elif step.kind is StepKind.HOLD:
                 target = format_dose(phase.estimate)
                 if step.as_long_as_you_can:
@@ -1380,6 +1390,15 @@ def paced(phase: Phase) -> bool:
     """Reps with a pace: the screen counts them."""
     step = phase.step
     return phase.is_work and step.kind is StepKind.REPS and step.cadence is not None
+
+
+def coming(phases: tuple[Phase, ...] | list[Phase], index: int) -> Phase | None:
+    """The part from *index* on worth naming as what comes: a get-ready is named by the
+    exercise it leads to."""
+    for phase in phases[index:]:
+        if phase.kind is not PhaseKind.GET_READY:
+            return phase
+    return None
 
 
 def describe(phase: Phase) -> str:

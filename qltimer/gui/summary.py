@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from qltimer.cli import format_seconds
 from qltimer.coach import REFERENCE_CAVEAT, REFERENCES, balance_verdict, pain_flag, side_lag
+from qltimer.engine import ENDED_HERE, PAIN
 from qltimer.gui.fitting import ScrollPage
 from qltimer.history import History, SessionRecord, StepRecord
 from qltimer.progress import BALANCE_BAND, SummaryRow, hold_gaps, hold_points, in_band, summarize
@@ -43,12 +44,17 @@ def _figure(value: float | None, unit: str) -> str:
 def _change(row: SummaryRow) -> str:
     change = row.change
     if change is None:
+        if row.previous_cut:
+            return "last time it was cut short"
         return "first time" if row.previous is None and not row.skipped else ""
     if abs(change) < 0.05:
         return "same as last time"
     sign = "+" if change > 0 else "−"
     amount = f"{abs(change):.1f} s" if row.unit == "s" else _count(abs(change), row.unit)
     return f"{sign}{amount} on last time"
+
+
+REASON_WORDS = {PAIN: "stopped: it hurt", ENDED_HERE: "cut short: session ended"}
 
 
 class ScalePicker(QWidget):
@@ -238,24 +244,31 @@ class SummaryView(QWidget):
             if previous is None
             else ("compared with " + previous.local_start.strftime("%a %d %b").replace(" 0", " "))
         )
-        self.subheading.setText(f"Well done. Here is what you did, {when}.")
+        hurt = any(st.reason == PAIN for st in steps)
+        opening = (
+            "You stopped because something hurt; rest, and read the advice below."
+            if hurt
+            else "Well done."
+        )
+        self.subheading.setText(f"{opening} Here is what you did, {when}.")
         self._fill(rows)
         gaps = hold_gaps(rows)
         lines = []
         for exercise, (diff, ratio) in gaps.items():
-            side = "right" if diff < 0 else "left"
             if abs(diff) < 0.05:
                 lines.append(f"{exercise}: both sides held the same time.")
                 continue
+            weak, strong = ("right", "left") if diff < 0 else ("left", "right")
+            share = min(ratio, 1 / ratio) * 100
             verdict = (
-                "within the balanced range"
+                "close enough to count as even"
                 if in_band(ratio)
-                else f"outside the {BALANCE_BAND[0]:.2f}-{BALANCE_BAND[1]:.2f} range often "
-                "taken as balanced"
+                else f"sides within {round((BALANCE_BAND[1] - 1) * 100)}% of each other are "
+                "usually taken as even"
             )
             lines.append(
-                f"{exercise}: your {side} side held {abs(diff):.1f} s less "
-                f"(right/left {ratio:.2f}, {verdict})."
+                f"{exercise}: your {weak} side held {abs(diff):.1f} s less than your {strong} "
+                f"({share:.0f}% of it; {verdict})."
             )
         # Over recent sessions too, not just this one (flare days left out).
         for exercise in gaps:
@@ -272,6 +285,7 @@ class SummaryView(QWidget):
         self.effort.set_value(record.effort)
         self.note.setText(record.note)
         self.pain.setFocus()
+        self.page.verticalScrollBar().setValue(0)  # what you did first; the questions follow keys
 
     def _show_reference(self, session_id: str, steps: list[StepRecord]) -> None:
         """For the endurance test: your times beside published figures, with their sources."""
@@ -321,13 +335,13 @@ class SummaryView(QWidget):
         for r, row in enumerate(rows, start=1):
             badge = ""
             if row.skipped:
-                badge = "skipped"
+                badge = "left out: it hurt" if row.stopped_for == PAIN else "skipped"
             elif row.new_best:
                 badge = "★ NEW BEST"
             elif row.first_record:
                 badge = "first record"
             elif row.stopped_for:
-                badge = f"stopped: {row.stopped_for}"
+                badge = REASON_WORDS.get(row.stopped_for, f"stopped: {row.stopped_for}")
             sets = f" ({row.sets} sets)" if row.sets > 1 else ""
             cells = (
                 row.exercise + sets,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCharts import QChart
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from bench.gen_history import generate
@@ -117,3 +118,11 @@ def test_a_bad_import_file_is_reported(
     monkeypatch.setattr(Ask, "error", classmethod(lambda cls, p, t, text: errors.append(text)))
     window.on_import()
     assert errors and "Nothing was imported" in errors[0]
+
+
+def test_esc_closes_the_history_window(qtbot: QtBot, filled: History) -> None:
+    window = window_for(qtbot, filled)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.isVisible())

@@ -403,7 +403,11 @@ def test_keys_are_heard_and_seen(
     win, clock, player = window
     view = begin(win, qtbot)
     until(view, clock, lambda s: bool(s.phase and s.phase.step.name == "Suitcase carry"))
-    assert view.next.text() == "Then: Suitcase carry (left hand)"
+    # Its get-ready names it once ("Next:"), and below says what follows it.
+    assert (view.step_name.text(), view.next.text()) == (
+        "Next: Suitcase carry",
+        "After that: Leg lifts",
+    )
     assert "LEFT HAND" in view.side.text() and player.asked[-1] == "left-hand"
     until(view, clock, lambda s: bool(s.phase and s.phase.is_work))
     assert win.windowTitle() == "Suitcase carry - left hand - qltimer"

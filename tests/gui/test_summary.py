@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from qltimer.gui.summary import SummaryView
@@ -76,8 +77,10 @@ def test_summary_shows_aim_done_best_and_change(qtbot: QtBot, two_sessions) -> N
         ["Side plank", "RIGHT", "60 s", "44 s", "★ NEW BEST", "+4.0 s on last time"],
         ["Suitcase carry", "LEFT\nHAND", "10 laps", "8 laps", "", "−2 laps on last time"],
     ]
-    assert "right side held 11.5 s less" in view.balance.text()
-    assert "outside the 0.95-1.05 range" in view.balance.text()
+    assert view.balance.text().splitlines()[0] == (
+        "Side plank: your right side held 11.5 s less than your left (79% of it; sides within "
+        "5% of each other are usually taken as even)."
+    )
 
 
 def test_pain_effort_and_note_by_keyboard_alone(qtbot: QtBot, two_sessions) -> None:
@@ -115,3 +118,63 @@ def test_backspace_clears_a_score(qtbot: QtBot, two_sessions) -> None:
     assert view.pain.value() == 7
     qtbot.keyClick(view.pain, Qt.Key.Key_Backspace)
     assert view.pain.value() is None
+
+
+def test_a_hold_stopped_because_it_hurt_is_no_record_and_no_measure_of_balance(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    hist, _ = open_history(tmp_path / "h.sqlite3")
+    first = hist.start_session("ql-level-1", "QL level 1", "", T0)
+    hist.record_step(first, hold(1, "left", 50, T0))
+    hist.record_step(first, hold(3, "right", 20, T0, reason="pain"))
+    hist.finish_session(first, "completed", T0 + timedelta(minutes=9))
+    view = SummaryView(hist)
+    qtbot.addWidget(view)
+    view.show_session(first)
+    assert view.subheading.text().startswith("You stopped because something hurt")
+    assert [r[1:5] for r in view.rows_text()] == [
+        ["LEFT", "60 s", "50 s", "first record"],
+        ["RIGHT", "60 s", "20 s", "stopped: it hurt"],
+    ]
+    assert view.balance.isHidden(), "a side stopped by pain says nothing about balance"
+    assert hist.best_hold("Side plank", "right") is None
+    assert [side for _, _, side, _ in hist.holds("Side plank")] == ["left"]
+
+    t1 = T0 + timedelta(days=2)
+    second = hist.start_session("ql-level-1", "QL level 1", "", t1)
+    hist.record_step(second, hold(1, "left", 52, t1))
+    hist.record_step(second, hold(3, "right", 40, t1))
+    hist.finish_session(second, "completed", t1 + timedelta(minutes=9))
+    view.show_session(second)
+    assert view.subheading.text().startswith("Well done")
+    assert view.rows_text()[1][1:] == [
+        "RIGHT",
+        "60 s",
+        "40 s",
+        "first record",
+        "last time it was cut short",
+    ], "measured against nothing, not against the hold that hurt"
+
+
+def test_on_a_short_screen_the_question_being_answered_scrolls_into_sight(
+    qtbot: QtBot, two_sessions
+) -> None:
+    hist, key = two_sessions
+    view = SummaryView(hist)
+    qtbot.addWidget(view)
+    view.resize(800, 360)
+    view.show()
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)  # focus moves (and is followed) in the active window
+    view.show_session(key)
+    viewport = view.page.viewport()
+
+    def in_sight(widget: QWidget) -> bool:
+        top_left = widget.mapTo(viewport, QPoint(0, 0))
+        return viewport.rect().contains(QRect(top_left, widget.size()))
+
+    assert in_sight(view.heading), "the page opens at the top: what you did"
+    qtbot.keyClick(view.pain, Qt.Key.Key_3)
+    assert view.focusWidget() is view.effort and in_sight(view.effort)
+    qtbot.keyClick(view.effort, Qt.Key.Key_5)
+    assert view.focusWidget() is view.note and in_sight(view.note)
