@@ -1273,42 +1273,14 @@ class RunView(QWidget):
         key = event.key()
         if event.isAutoRepeat():
             return
-        if self.end_panel.isVisible():
-            answer = {Qt.Key.Key_E: "end"}.get(Qt.Key(key))
-            keep = (
-                Qt.Key.Key_G,
-                Qt.Key.Key_Space,
-                Qt.Key.Key_Return,
-                Qt.Key.Key_Enter,
-                Qt.Key.Key_Escape,
-            )
-            if answer is None and key in keep:
-                answer = "go-on"
-            if answer is not None:
-                self.on_end_choice(answer)
-            elif key == Qt.Key.Key_C:
-                self.toggle_high_contrast()
-            elif key == Qt.Key.Key_F11:
-                self.toggle_fullscreen()
-            return
-        if self.pain_panel.isVisible():
-            choices = {
-                Qt.Key.Key_E: "end",
-                Qt.Key.Key_Escape: "end",
-                Qt.Key.Key_N: "next",
-                Qt.Key.Key_Right: "next",
-            }
-            if not self.pain_panel.buttons["next"].isVisibleTo(self.pain_panel):
-                choices.pop(Qt.Key.Key_N)
-                choices.pop(Qt.Key.Key_Right)
-            choices.update(
-                {
-                    Qt.Key.Key_G: "go-on",
-                }
-            )
+        panel = self.end_panel if self.end_panel.isVisible() else None
+        if panel is None and self.pain_panel.isVisible():
+            panel = self.pain_panel
+        if panel is not None:  # only the panel's choices, and the look of the screen
+            choices = self._panel_keys(panel)
             choice = choices.get(Qt.Key(key))
             if choice is not None:
-                self.on_pain_choice(choice)
+                (self.on_end_choice if panel is self.end_panel else self.on_pain_choice)(choice)
             elif key == Qt.Key.Key_C:
                 self.toggle_high_contrast()
             elif key == Qt.Key.Key_F11:
@@ -1336,6 +1308,16 @@ class RunView(QWidget):
             super().keyPressEvent(event)
             return
         action()
+
+    def _panel_keys(self, panel: ChoicePanel) -> dict[Qt.Key, str]:
+        """The keys a waiting panel answers to: its letters, and the usual keys for the same."""
+        if panel is self.end_panel:
+            keep = (Qt.Key.Key_G, Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            return {Qt.Key.Key_E: "end", Qt.Key.Key_Escape: "go-on"} | dict.fromkeys(keep, "go-on")
+        choices = {Qt.Key.Key_E: "end", Qt.Key.Key_Escape: "end", Qt.Key.Key_G: "go-on"}
+        if panel.buttons["next"].isVisibleTo(panel):
+            choices |= {Qt.Key.Key_N: "next", Qt.Key.Key_Right: "next"}
+        return choices
 
     @Slot()
     def toggle_high_contrast(self) -> None:
