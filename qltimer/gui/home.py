@@ -304,6 +304,7 @@ class HomeView(QWidget):
         self.list.setSpacing(4)
         self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.list.setItemDelegate(SessionItemDelegate(self.list))
+        self.list.viewport().installEventFilter(self)
         row.addWidget(self.list, 2)
         self.preview = SessionPreview()
         right = QVBoxLayout()
@@ -471,7 +472,11 @@ class HomeView(QWidget):
         super().keyPressEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """The Start button's arrow keys move the choice in the list, not the focus."""
+        """The Start button's arrow keys move the choice in the list, not the focus; and when
+        the list's inside changes width (its scroll bar comes or goes), its items are measured
+        again, so no entry's last line is cut."""
+        if watched is self.list.viewport() and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self._relayout_list)
         if (
             watched is self.start
             and event.type() == QEvent.Type.KeyPress
@@ -515,6 +520,10 @@ class HomeView(QWidget):
         if self.start.fontMetrics().horizontalAdvance(text) > room:
             text = "Start  (Enter)"
         self.start.setText(text)
+
+    def _relayout_list(self) -> None:
+        self.list.doItemsLayout()
+        self._show_chosen()
 
     def _show_chosen(self) -> None:
         """Scroll the list so that the chosen session is wholly in sight."""

@@ -42,10 +42,12 @@ def _figure(value: float | None, unit: str) -> str:
 
 
 def _change(row: SummaryRow) -> str:
+    if row.stopped_for in REASON_WORDS or (row.skipped and row.stopped_for == PAIN):
+        return ""  # cut short this time: no measure of progress either way
     change = row.change
     if change is None:
         if row.previous_cut:
-            return "last time it was cut short"
+            return "not measured last time"
         return "first time" if row.previous is None and not row.skipped else ""
     if abs(change) < 0.05:
         return "same as last time"
