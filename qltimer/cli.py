@@ -16,6 +16,7 @@ from pathlib import Path
 from qltimer import __version__
 from qltimer.catalog import load_catalog, resolve
 from qltimer.engine import PhaseKind, expand
+from qltimer.files import WriteError, replacing
 from qltimer.history import (
     History,
     HistoryError,
@@ -184,9 +185,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     try:
         path = make_report_cli(Path(args.output), args.weeks, opener=lambda: hist)
-    except OSError as err:
-        print(f"qltimer: can't write {args.output}: {err}", file=sys.stderr)
+    except WriteError as err:
+        print(f"qltimer: {err}; nothing was changed", file=sys.stderr)
         return 1
+    finally:
+        hist.close()
     print(f"report written to {path}")
     return 0
 
@@ -219,10 +222,12 @@ def cmd_history(args: argparse.Namespace) -> int:
         hist.close()
     if args.output:
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as err:
-            print(f"qltimer: can't write {args.output}: {err.strerror}", file=sys.stderr)
+            with replacing(Path(args.output)) as temp:
+                temp.write_text(text, encoding="utf-8")
+        except WriteError as err:
+            print(f"qltimer: {err}; nothing was changed", file=sys.stderr)
             return 1
+        print(f"history written to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0

@@ -161,3 +161,25 @@ def test_run_with_an_unknown_session_says_so(key: str, tmp_path: Path) -> None:
     done = qltimer("run", key, cwd=tmp_path)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and done.stderr.strip()
+
+
+def test_report_and_export_to_a_folder_fail_plainly_with_exit_one(tmp_path: Path) -> None:
+    _seed_history()
+    for args in (("report", "-o", str(tmp_path)), ("history", "--csv", "-o", str(tmp_path))):
+        done = qltimer(*args)
+        assert done.returncode == 1, (args, done.stdout, done.stderr)
+        assert "that is a folder, not a file" in done.stderr and "written" not in done.stdout
+
+
+def test_a_report_replaces_a_good_pdf_only_when_whole(tmp_path: Path) -> None:
+    _seed_history()
+    pdf = tmp_path / "x.pdf"
+    pdf.write_bytes(b"%PDF-1.4 the old report %%EOF")
+    missing = tmp_path / "gone" / "x.pdf"
+    done = qltimer("report", "-o", str(missing))
+    assert done.returncode == 1 and "does not exist" in done.stderr, done.stderr
+    done = qltimer("report", "-o", str(pdf))
+    assert done.returncode == 0 and done.stdout.startswith("report written"), done.stderr
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-") and b"%%EOF" in data[-32:] and len(data) > 10_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.pdf"], "no temporary file is left"

@@ -43,6 +43,7 @@ from qltimer.catalog import Catalog
 from qltimer.cli import format_duration, format_seconds
 from qltimer.coach import PAIN_RISE, side_lag
 from qltimer.engine import PAIN
+from qltimer.files import WriteError, replacing
 from qltimer.gui.charts import DaysCalendar, balance_chart, hold_chart, pain_chart, weekly_chart
 from qltimer.gui.dialogs import Ask
 from qltimer.gui.fitting import FrameWatch, fit_window, full_screen_shortcut
@@ -567,9 +568,10 @@ class HistoryWindow(QMainWindow):
         if path is None:
             return
         try:
-            path.write_text(text, encoding="utf-8")
-        except OSError as err:
-            Ask.error(self, "Export failed", f"Could not write {path}: {err.strerror}")
+            with replacing(path) as temp:
+                temp.write_text(text, encoding="utf-8")
+        except WriteError as err:
+            Ask.error(self, "Export failed", f"{str(err).capitalize()}. Nothing was changed.")
             return
         Ask.info(self, "History exported", f"Saved to {path}")
 
@@ -581,8 +583,8 @@ class HistoryWindow(QMainWindow):
             return
         try:
             write_report(self.history, self.catalog, path, today=self.today)
-        except OSError as err:
-            Ask.error(self, "Report failed", f"Could not write {path}: {err}")
+        except WriteError as err:
+            Ask.error(self, "Report failed", f"{str(err).capitalize()}. Nothing was changed.")
             return
         Ask.info(self, "Report saved", f"Saved to {path}")
 

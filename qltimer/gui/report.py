@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QGraphicsScene
 
 from qltimer import __version__, coach
 from qltimer.catalog import Catalog
+from qltimer.files import WriteError, replacing
 from qltimer.gui.charts import balance_chart, hold_chart, pain_chart
 from qltimer.history import History, SessionRecord
 from qltimer.progress import hold_points, pain_points, weekly_best, weekly_counts, weekly_pain
@@ -119,7 +120,39 @@ def write_report(
     weeks: int = 12,
     today: date | None = None,
 ) -> Path:
-    """Write the report covering the last *weeks* weeks to *path*; return *path*."""
+    """Write the report covering the last *weeks* weeks to *path*; return *path*.
+
+    Drawn into a temporary file beside *path* and renamed over it only when the PDF is whole:
+    a failure (a full disk, a folder that can't be written) leaves an old *path* as it was, and
+    raises :class:`qltimer.files.WriteError` in plain words.
+    """
+    with replacing(path) as temp:
+        if not _draw_report(history, catalog, temp, weeks=weeks, today=today):
+            raise WriteError(f"can't write {path}: the PDF could not be finished")
+        _check_pdf(temp, path)
+    return path
+
+
+def _check_pdf(temp: Path, path: Path) -> None:
+    """A PDF that was cut short (the disk filled up under Qt, which does not say so) is no
+    report: it must start with %PDF and end with %%EOF."""
+    with temp.open("rb") as pdf:
+        head = pdf.read(5)
+        pdf.seek(max(0, temp.stat().st_size - 32))
+        tail = pdf.read()
+    if not head.startswith(b"%PDF-") or b"%%EOF" not in tail:
+        raise WriteError(f"can't write {path}: the PDF came out incomplete (is the disk full?)")
+
+
+def _draw_report(
+    history: History,
+    catalog: Catalog,
+    path: Path,
+    *,
+    weeks: int,
+    today: date | None,
+) -> bool:
+    """Draw the report into the PDF *path*; False when the PDF could not be finished."""
     today = today or datetime.now().astimezone().date()
     first = today - timedelta(weeks=weeks) + timedelta(days=1)
     since = datetime(first.year, first.month, first.day).astimezone()
@@ -139,6 +172,8 @@ def write_report(
         )
     )
     painter = QPainter(writer)
+    if not painter.isActive():  # the file could not be opened
+        return False
     full = writer.pageLayout().paintRectPixels(DPI)
     width = full.width() - 2 * MARGIN
     height = full.height() - 2 * MARGIN - 40
@@ -201,8 +236,7 @@ def write_report(
         page.text("No pain scores recorded in this period.")
     _notes(page, done)
     _footer(painter, full.width(), full.height())
-    painter.end()
-    return path
+    return bool(painter.end())
 
 
 def _plan_table(
