@@ -304,7 +304,6 @@ class HomeView(QWidget):
         self.list.setSpacing(4)
         self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.list.setItemDelegate(SessionItemDelegate(self.list))
-        self.list.viewport().installEventFilter(self)
         row.addWidget(self.list, 2)
         self.preview = SessionPreview()
         right = QVBoxLayout()
@@ -322,6 +321,7 @@ class HomeView(QWidget):
         # The arrow keys choose the session even while Start has the keyboard (a button would
         # take them to move the focus).
         self.start.installEventFilter(self)
+        self.list.viewport().installEventFilter(self)
         right.addWidget(self.start)
         row.addLayout(right, 3)
         self.list.itemActivated.connect(lambda _item: self.on_start())
