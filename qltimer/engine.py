@@ -264,6 +264,9 @@ def expand(session: Session) -> Plan:
 ENDED_HERE = "session ended"
 # The reason recorded on a part stopped, or left out, because it hurt (P).
 PAIN = "pain"
+# Parts with these reasons were cut short by something other than the person's limit: kept in the
+# history, but no record, no comparison and no measure of balance.
+CUT_SHORT = (PAIN, ENDED_HERE)
 
 
 class EndReason(StrEnum):
@@ -770,7 +773,7 @@ class Run:
         result: StepResult | None = None
         coming: Phase | None = None
         if phase.is_work:
-            result = self._result(phase, cur, t, EndReason.PAIN, "pain")
+            result = self._result(phase, cur, t, EndReason.PAIN, PAIN)
             self.results.append(result)
             events.append(result)
             events.append(PhaseEnded(phase, at_clock, now, EndReason.PAIN))
@@ -833,7 +836,7 @@ class Run:
             return
         t = self._active(now)
         result = self._result(
-            stop.coming, _Current(index=stop.coming.index, start=t), t, EndReason.SKIPPED, "pain"
+            stop.coming, _Current(index=stop.coming.index, start=t), t, EndReason.SKIPPED, PAIN
         )
         self.results.append(result)
         events.append(result)

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from qltimer import paths
-from qltimer.engine import ENDED_HERE, PAIN
+from qltimer.engine import CUT_SHORT
 
 FILE_NAME = "history.sqlite3"
 APP_ID = 0x514C5449  # "QLTI": marks the file as ours (PRAGMA application_id)
@@ -399,7 +399,7 @@ def _statements(script: str) -> Iterator[str]:
 
 # A hold stopped because it hurt (P), or cut short by ending the session, is kept in the history
 # but is no measure of what the person can hold: charts and bests leave it out.
-_NOT_CUT = f"COALESCE(st.reason, '') NOT IN ('{PAIN}', '{ENDED_HERE}')"
+_NOT_CUT = f"COALESCE(st.reason, '') NOT IN ({', '.join(repr(r) for r in CUT_SHORT)})"
 
 
 # -- the store ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from qltimer.engine import ENDED_HERE, PAIN
+from qltimer.engine import CUT_SHORT
 from qltimer.history import SessionRecord, StepRecord
 from qltimer.script import Frequency, Per
 
@@ -269,7 +269,7 @@ def summarize(
 
 def _cut_short(step: StepRecord) -> bool:
     """Stopped because it hurt, or by the end of the session: not the person's own limit."""
-    return step.reason in (PAIN, ENDED_HERE)
+    return step.reason in CUT_SHORT
 
 
 def hold_gaps(rows: Sequence[SummaryRow]) -> dict[str, tuple[float, float]]:
@@ -277,7 +277,7 @@ def hold_gaps(rows: Sequence[SummaryRow]) -> dict[str, tuple[float, float]]:
     cut short (by pain, or by ending the session) is no measure of balance and is left out."""
     by_exercise: dict[str, dict[str | None, float]] = defaultdict(dict)
     for row in rows:
-        cut = row.skipped or row.stopped_for in (PAIN, ENDED_HERE)
+        cut = row.skipped or row.stopped_for in CUT_SHORT
         if row.kind == "hold" and row.actual is not None and not cut:
             by_exercise[row.exercise][row.side] = row.actual
     out = {}

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from qltimer.cli import format_seconds
 from qltimer.coach import REFERENCE_CAVEAT, REFERENCES, balance_verdict, pain_flag, side_lag
-from qltimer.engine import ENDED_HERE, PAIN
+from qltimer.engine import CUT_SHORT, ENDED_HERE, PAIN
 from qltimer.gui.fitting import ScrollPage
 from qltimer.history import History, SessionRecord, StepRecord
 from qltimer.progress import BALANCE_BAND, SummaryRow, hold_gaps, hold_points, in_band, summarize
@@ -42,7 +42,7 @@ def _figure(value: float | None, unit: str) -> str:
 
 
 def _change(row: SummaryRow) -> str:
-    if row.stopped_for in REASON_WORDS or (row.skipped and row.stopped_for == PAIN):
+    if row.stopped_for in CUT_SHORT:
         return ""  # cut short this time: no measure of progress either way
     change = row.change
     if change is None:

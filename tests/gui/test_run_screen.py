@@ -25,6 +25,7 @@ from qltimer.history import History, open_history
 from qltimer.script import Side
 from qltimer.settings import Settings
 from tests.conftest import REPO
+from tests.gui.windows import session_window
 from tests.helpers import FakeClock, session_from
 
 SESSION = """
@@ -139,18 +140,7 @@ def history(tmp_path: Path) -> History:
 
 @pytest.fixture
 def window(qtbot: QtBot, history: History) -> tuple[MainWindow, FakeClock, SilentPlayer]:
-    session = session_from(SESSION, "two.toml")
-    catalog = Catalog(sessions={"two": session}, builtin_ids=frozenset({"two"}))
-    clock = FakeClock()
-    player = SilentPlayer()
-    win = MainWindow(
-        catalog, history, player=player, clock=clock, settings=Settings(safety_acknowledged=True)
-    )
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    return win, clock, player
+    return session_window(qtbot, history, SESSION, "two", size=(1280, 800))
 
 
 def begin(win: MainWindow, qtbot: QtBot) -> RunView:

@@ -23,6 +23,7 @@ from qltimer.history import History, open_history
 from qltimer.script import Side, StepKind
 from qltimer.settings import Settings
 from qltimer.sleepwatch import SleepWatch
+from tests.gui.windows import session_window
 from tests.helpers import FakeClock, session_from
 
 ACKNOWLEDGED = Settings(safety_acknowledged=True)
@@ -67,15 +68,7 @@ def history(tmp_path: Path) -> History:
 
 @pytest.fixture
 def setup(qtbot: QtBot, history: History) -> tuple[MainWindow, FakeClock, SilentPlayer]:
-    session = session_from(SHORT, "short.toml")
-    catalog = Catalog(sessions={"short": session}, builtin_ids=frozenset({"short"}))
-    clock = FakeClock()
-    player = SilentPlayer()
-    window = MainWindow(catalog, history, player=player, clock=clock, settings=ACKNOWLEDGED)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window, clock, player
+    return session_window(qtbot, history, SHORT, "short")
 
 
 def start(window: MainWindow) -> RunView:
