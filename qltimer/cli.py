@@ -9,6 +9,7 @@ qltimer show SESSION        the timed plan of a session (an id or a file)
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,13 +17,13 @@ from pathlib import Path
 from qltimer import __version__
 from qltimer.catalog import load_catalog, resolve
 from qltimer.engine import PhaseKind, expand
-from qltimer.files import WriteError, replacing
+from qltimer.files import WriteError, plain_error, replacing, shown_path
 from qltimer.history import (
     History,
     HistoryError,
     export_csv,
     export_json,
-    import_json,
+    import_file,
     open_history,
 )
 from qltimer.instance import InstanceLock
@@ -171,7 +172,13 @@ def _open_history_or_say(recover: bool) -> History | None:
             "new one started",
             file=sys.stderr,
         )
+    for note in report.set_aside:
+        print(f"note: left out of your history (kept aside in the file): {note}", file=sys.stderr)
     return hist
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -196,22 +203,23 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     if args.import_file is not None:
-        try:
-            text = Path(args.import_file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            print(f"qltimer: can't read {args.import_file}: {err}", file=sys.stderr)
-            return 1
         hist = _open_history_or_say(recover=True)
         if hist is None:
             return 1
         try:
-            sessions, steps = import_json(hist, text)
-        except HistoryError as err:
-            print(f"qltimer: {args.import_file}: {err}; nothing was imported", file=sys.stderr)
+            sessions, steps = import_file(hist, Path(args.import_file))
+        except HistoryError as err:  # it names the file, the row and the field
+            print(f"qltimer: {err}; nothing was imported", file=sys.stderr)
+            return 1
+        except sqlite3.Error as err:
+            print(f"qltimer: {plain_error(err)}; nothing was imported", file=sys.stderr)
             return 1
         finally:
             hist.close()
-        print(f"imported {sessions} new sessions and {steps} new steps")
+        print(
+            f"imported {_count(sessions, 'new session')} and {_count(steps, 'new step')} "
+            f"from {shown_path(args.import_file)}"
+        )
         return 0
     hist = _open_history_or_say(recover=False)
     if hist is None:

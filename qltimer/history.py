@@ -18,18 +18,28 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import json
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from qltimer import paths
 from qltimer.engine import CUT_SHORT
+from qltimer.files import ReadError, plain_error, read_bounded, shown_path
+from qltimer.rows import (
+    RowError,
+    check_uuid,
+    decision_values,
+    moment,
+    session_values,
+    step_values,
+)
 
 FILE_NAME = "history.sqlite3"
 APP_ID = 0x514C5449  # "QLTI": marks the file as ours (PRAGMA application_id)
@@ -98,7 +108,28 @@ CREATE TABLE decisions (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+_V3_TABLE = """
+-- Rows no qltimer should have written (an import before imports were checked, a hand edit):
+-- kept here as they were, as JSON, and never read as history.
+CREATE TABLE set_aside (
+    what    TEXT NOT NULL,
+    uuid    TEXT,
+    problem TEXT NOT NULL,
+    row     TEXT NOT NULL,
+    at      TEXT NOT NULL
+);
+"""
+
+
+def _v3(conn: sqlite3.Connection, notes: list[str]) -> None:
+    """Check every row with the converters that read it back; move what fails to set_aside."""
+    for statement in _statements(_V3_TABLE):
+        conn.execute(statement)
+    set_aside(conn, notes)
+
+
+Migration = str | Callable[[sqlite3.Connection, list[str]], None]
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -208,20 +239,17 @@ def from_text(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _session_from_row(row: sqlite3.Row) -> SessionRecord:
-    values = {k: row[k] for k in SESSION_FIELDS}
-    values["started_at"] = from_text(values["started_at"])
-    values["ended_at"] = from_text(values["ended_at"]) if values["ended_at"] else None
-    return SessionRecord(**values)
+def _mapping(row: sqlite3.Row | Mapping[str, Any]) -> Mapping[str, Any]:
+    return dict(zip(row.keys(), row, strict=True)) if isinstance(row, sqlite3.Row) else row
 
 
-def _step_from_row(row: sqlite3.Row) -> StepRecord:
-    values = {k: row[k] for k in _STEP_COLUMNS}
-    values["skipped"] = bool(values["skipped"])
-    values["stopped_early"] = bool(values["stopped_early"])
-    values["started_at"] = from_text(values["started_at"])
-    values["ended_at"] = from_text(values["ended_at"])
-    return StepRecord(**values)
+def _session_from_row(row: sqlite3.Row | Mapping[str, Any]) -> SessionRecord:
+    """Raises :class:`RowError` for a value no qltimer would have written."""
+    return SessionRecord(**session_values(_mapping(row)))
+
+
+def _step_from_row(row: sqlite3.Row | Mapping[str, Any]) -> StepRecord:
+    return StepRecord(**step_values(_mapping(row)))
 
 
 # -- opening ------------------------------------------------------------------------------------
@@ -266,7 +294,7 @@ def _inspect(path: Path) -> int | None:
     try:
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=5.0)
     except sqlite3.Error as err:
-        raise HistoryError(f"can't open your history ({path}): {err}") from None
+        raise HistoryError(f"can't open your history ({path}): {plain_error(err)}") from None
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -279,7 +307,7 @@ def _inspect(path: Path) -> int | None:
     except sqlite3.DatabaseError as err:
         if getattr(err, "sqlite_errorname", "") in _CORRUPT_CODES:
             return None
-        raise HistoryError(f"can't read your history ({path}): {err}") from None
+        raise HistoryError(f"can't read your history ({path}): {plain_error(err)}") from None
     finally:
         conn.close()
 
@@ -292,6 +320,8 @@ class OpenReport:
     backup: Path | None = None
     migrated_from: int | None = None
     interrupted: int = 0
+    # Rows no qltimer should have written, moved out of the way (kept in the set_aside table).
+    set_aside: tuple[str, ...] = ()
 
 
 def open_history(
@@ -310,7 +340,17 @@ def open_history(
     """
     path = path if path is not None else default_path()
     clock = now or (lambda: datetime.now(UTC))
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        if err.errno in (errno.EEXIST, errno.ENOTDIR):
+            raise HistoryError(
+                f"your qltimer data folder ({shown_path(path.parent)}) is a file, not a folder; "
+                "move that file away, or set QLTIMER_DATA_DIR to a folder"
+            ) from None
+        raise HistoryError(
+            f"can't make your qltimer data folder ({shown_path(path.parent)}): {plain_error(err)}"
+        ) from None
     moved: Path | None = None
     backup: Path | None = None
     version = 0
@@ -329,11 +369,12 @@ def open_history(
     if 0 < version < SCHEMA_VERSION:
         backup = path.with_name(f"{path.name}.v{version}-backup-{_stamp(clock())}")
         _copy_database(path, backup)
+    notes: list[str] = []
     try:
         conn = _connect(path, busy_timeout)
-        _migrate(conn, version)
+        _migrate(conn, version, notes)
     except sqlite3.Error as err:
-        raise HistoryError(f"can't open your history ({path}): {err}") from None
+        raise HistoryError(f"can't open your history ({path}): {plain_error(err)}") from None
     history = History(conn, path, clock)
     interrupted = 0
     if recover:
@@ -344,6 +385,7 @@ def open_history(
         backup=backup,
         migrated_from=version if 0 < version < SCHEMA_VERSION else None,
         interrupted=interrupted,
+        set_aside=tuple(notes),
     )
 
 
@@ -366,16 +408,21 @@ def _copy_database(source: Path, target: Path) -> None:
         dst.close()
 
 
-def _migrate(conn: sqlite3.Connection, version: int) -> None:
+def _migrate(conn: sqlite3.Connection, version: int, notes: list[str]) -> None:
     """Climb the ladder from *version*; each rung and its version bump in one transaction.
 
-    ``with conn:`` would not roll back DDL; explicit BEGIN/COMMIT does.
+    ``with conn:`` would not roll back DDL; explicit BEGIN/COMMIT does. A rung that is a
+    function may add notices for the person to *notes*.
     """
     for target in range(version + 1, SCHEMA_VERSION + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _statements(MIGRATIONS[target - 1]):
-                conn.execute(statement)
+            rung = MIGRATIONS[target - 1]
+            if callable(rung):
+                rung(conn, notes)
+            else:
+                for statement in _statements(rung):
+                    conn.execute(statement)
             conn.execute(f"PRAGMA application_id = {APP_ID}")
             conn.execute(f"PRAGMA user_version = {target}")
             conn.execute("COMMIT")
@@ -397,12 +444,79 @@ def _statements(script: str) -> Iterator[str]:
         yield buf.strip()
 
 
+def _described(what: str, row: Mapping[str, Any], err: RowError) -> str:
+    when = row.get("started_at") or row.get("decided_at")
+    name = row.get("title") or row.get("exercise") or row.get("suggestion")
+    label = " ".join(str(v)[:40] for v in (name, when) if v is not None)
+    return f"a {what} ({label}): {err.field} {err.problem}"
+
+
+def set_aside(conn: sqlite3.Connection, notes: list[str]) -> int:
+    """Move every row the converters refuse into the set_aside table (steps of a refused
+    session go with it); add a notice naming each to *notes*. Inside the caller's transaction."""
+    at = to_text(datetime.now(UTC))
+    moved = 0
+
+    def keep(what: str, row: Mapping[str, Any], problem: str) -> None:
+        nonlocal moved
+        conn.execute(
+            "INSERT INTO set_aside (what, uuid, problem, row, at) VALUES (?, ?, ?, ?, ?)",
+            (
+                what,
+                str(row.get("uuid") or row.get("session_uuid") or ""),
+                problem,
+                json.dumps(dict(row), default=repr, ensure_ascii=False),
+                at,
+            ),
+        )
+        moved += 1
+
+    bad_sessions = []
+    for r in conn.execute("SELECT rowid AS _rowid, * FROM sessions").fetchall():
+        row = dict(_mapping(r))
+        rowid = row.pop("_rowid")
+        try:
+            session_values(row)
+        except RowError as err:
+            bad_sessions.append(rowid)
+            keep("session", row, str(err))
+            notes.append(_described("session", row, err))
+    for rowid in bad_sessions:
+        uuid_ = conn.execute("SELECT uuid FROM sessions WHERE rowid = ?", (rowid,)).fetchone()[0]
+        for r in conn.execute("SELECT * FROM steps WHERE session_uuid IS ?", (uuid_,)).fetchall():
+            keep("step", _mapping(r), "its session was set aside")
+        conn.execute("DELETE FROM steps WHERE session_uuid IS ?", (uuid_,))
+        conn.execute("DELETE FROM sessions WHERE rowid = ?", (rowid,))
+    for r in conn.execute("SELECT rowid AS _rowid, * FROM steps").fetchall():
+        row = dict(_mapping(r))
+        rowid = row.pop("_rowid")
+        try:
+            step_values(row)
+        except RowError as err:
+            keep("step", row, str(err))
+            notes.append(_described("step", row, err))
+            conn.execute("DELETE FROM steps WHERE rowid = ?", (rowid,))
+    for r in conn.execute("SELECT rowid AS _rowid, * FROM decisions").fetchall():
+        row = dict(_mapping(r))
+        rowid = row.pop("_rowid")
+        try:
+            decision_values(row)
+        except RowError as err:
+            keep("decision", row, str(err))
+            notes.append(_described("decision", row, err))
+            conn.execute("DELETE FROM decisions WHERE rowid = ?", (rowid,))
+    return moved
+
+
 # A hold stopped because it hurt (P), or cut short by ending the session, is kept in the history
 # but is no measure of what the person can hold: charts and bests leave it out.
 _NOT_CUT = f"COALESCE(st.reason, '') NOT IN ({', '.join(repr(r) for r in CUT_SHORT)})"
 
 
 # -- the store ----------------------------------------------------------------------------------
+
+
+_R = TypeVar("_R")
 
 
 class History:
@@ -412,6 +526,7 @@ class History:
         self.conn = conn
         self.path = path
         self.now = clock
+        self.unreadable: list[str] = []  # rows left out when read; see _read
 
     def close(self) -> None:
         self.conn.close()
@@ -440,63 +555,42 @@ class History:
         variant: str = "normal",
         key: str | None = None,
     ) -> str:
-        """Write the session row (status running) and return its UUID (*key*, or a new one)."""
-        key = key or str(uuid.uuid4())
-        if utc_offset_min is None:
-            utc_offset_min = local_offset_min(started_at)
-        with self._tx() as c:
-            c.execute(
-                "INSERT INTO sessions (uuid, session_id, title, script_sha256, started_at, "
-                "status, planned_seconds, utc_offset_min, pain_before, variant) "
-                "VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)",
-                (
-                    key,
-                    session_id,
-                    title,
-                    script_sha256,
-                    to_text(started_at),
-                    planned_seconds,
-                    utc_offset_min,
-                    pain_before,
-                    variant,
+        """Write the session row (status running) and return its UUID (*key*, or a new one).
+
+        Every value is checked as it will be read back (:class:`RowError` if one can't be)."""
+        record = _session_from_row(
+            {
+                "uuid": key or str(uuid.uuid4()),
+                "session_id": session_id,
+                "title": title,
+                "script_sha256": script_sha256,
+                "started_at": to_text(started_at),
+                "ended_at": None,
+                "status": "running",
+                "planned_seconds": planned_seconds,
+                "utc_offset_min": (
+                    local_offset_min(started_at) if utc_offset_min is None else utc_offset_min
                 ),
-            )
-        return key
+                "pain_before": pain_before,
+                "pain_after": None,
+                "effort": None,
+                "note": "",
+                "variant": variant,
+            }
+        )
+        with self._tx() as c:
+            _insert_session(c, record)
+        return record.uuid
 
     def record_step(self, session_uuid: str, step: StepRecord) -> None:
         """Commit one finished step. A step run again (after "back") replaces the earlier one."""
-        values = (
-            session_uuid,
-            step.phase_index,
-            step.step_index,
-            step.exercise,
-            step.kind,
-            step.side,
-            step.set_number,
-            step.target_seconds,
-            step.actual_seconds,
-            step.target_count,
-            step.actual_count,
-            step.load_kg,
-            int(step.skipped),
-            int(step.stopped_early),
-            step.reason,
-            to_text(step.started_at),
-            to_text(step.ended_at),
-        )
+        check_uuid({"uuid": session_uuid})
+        checked = _step_from_row(step_row(step))
         with self._tx() as c:
-            c.execute(
-                f"INSERT OR REPLACE INTO steps (session_uuid, {', '.join(_STEP_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * (len(_STEP_COLUMNS) + 1))})",
-                values,
-            )
+            _insert_step(c, session_uuid, checked, "OR REPLACE")
 
     def finish_session(self, session_uuid: str, status: str, ended_at: datetime) -> None:
-        with self._tx() as c:
-            c.execute(
-                "UPDATE sessions SET status = ?, ended_at = ? WHERE uuid = ?",
-                (status, to_text(ended_at), session_uuid),
-            )
+        self._update(session_uuid, {"status": status, "ended_at": to_text(ended_at)})
 
     def annotate(
         self,
@@ -507,17 +601,21 @@ class History:
         note: str | None = None,
     ) -> None:
         """Add what the person says after a session; a None leaves that field as it is."""
-        sets = []
-        values: list[Any] = []
-        for column, value in (("pain_after", pain_after), ("effort", effort), ("note", note)):
-            if value is not None:
-                sets.append(f"{column} = ?")
-                values.append(value)
-        if not sets:
+        changes = {"pain_after": pain_after, "effort": effort, "note": note}
+        self._update(session_uuid, {k: v for k, v in changes.items() if v is not None})
+
+    def _update(self, session_uuid: str, changes: dict[str, Any]) -> None:
+        """Change fields of a session, checked together with the rest of its row."""
+        if not changes:
             return
         with self._tx() as c:
+            row = c.execute("SELECT * FROM sessions WHERE uuid = ?", (session_uuid,)).fetchone()
+            if row is None:
+                return
+            session_values({**_mapping(row), **changes})
             c.execute(
-                f"UPDATE sessions SET {', '.join(sets)} WHERE uuid = ?", (*values, session_uuid)
+                f"UPDATE sessions SET {', '.join(f'{k} = ?' for k in changes)} WHERE uuid = ?",
+                (*changes.values(), session_uuid),
             )
 
     def close_running(self) -> int:
@@ -535,25 +633,40 @@ class History:
         """Newest first."""
         sql = "SELECT * FROM sessions ORDER BY started_at DESC"
         rows = self.conn.execute(sql + (" LIMIT ?" if limit else ""), (limit,) if limit else ())
-        return [_session_from_row(r) for r in rows]
+        return self._read(rows, _session_from_row, "session")
 
     def session(self, session_uuid: str) -> SessionRecord | None:
-        row = self.conn.execute("SELECT * FROM sessions WHERE uuid = ?", (session_uuid,)).fetchone()
-        return _session_from_row(row) if row else None
+        row = self.conn.execute("SELECT * FROM sessions WHERE uuid = ?", (session_uuid,))
+        return next(iter(self._read(row, _session_from_row, "session")), None)
 
     def steps(self, session_uuid: str) -> list[StepRecord]:
         rows = self.conn.execute(
             "SELECT * FROM steps WHERE session_uuid = ? ORDER BY phase_index", (session_uuid,)
         )
-        return [_step_from_row(r) for r in rows]
+        return self._read(rows, _step_from_row, "step")
+
+    def _read(
+        self, rows: Iterable[sqlite3.Row], convert: Callable[[sqlite3.Row], _R], what: str
+    ) -> list[_R]:
+        """Each row converted; one no qltimer would have written (a hand edit since it was
+        opened) is left out and named in :attr:`unreadable`, never a crash."""
+        out = []
+        for row in rows:
+            try:
+                out.append(convert(row))
+            except RowError as err:
+                note = _described(what, _mapping(row), err)
+                if note not in self.unreadable:
+                    self.unreadable.append(note)
+        return out
 
     def last_done(self) -> dict[str, datetime]:
         """When each session id was last done (completed or ended early)."""
         rows = self.conn.execute(
-            "SELECT session_id, MAX(started_at) FROM sessions "
+            "SELECT session_id, MAX(started_at) AS last FROM sessions "
             "WHERE status IN ('completed', 'ended early') GROUP BY session_id"
         )
-        return {r[0]: from_text(r[1]) for r in rows}
+        return dict(self._read(rows, lambda r: (r[0], moment(_mapping(r), "last")), "session"))
 
     def previous(self, session_uuid: str) -> SessionRecord | None:
         """The last earlier run of the same session id, if any."""
@@ -562,8 +675,8 @@ class History:
             "AND p.started_at < s.started_at AND p.status IN ('completed', 'ended early') "
             "WHERE s.uuid = ? ORDER BY p.started_at DESC LIMIT 1",
             (session_uuid,),
-        ).fetchone()
-        return _session_from_row(row) if row else None
+        )
+        return next(iter(self._read(row, _session_from_row, "session")), None)
 
     def hold_exercises(self) -> list[str]:
         """Hold exercises done on a side (so they can be charted per side), latest done first."""
@@ -585,7 +698,7 @@ class History:
             "ORDER BY s.started_at",
             (exercise,),
         )
-        return [(from_text(r[0]), r[1], r[2], r[3]) for r in rows]
+        return self._read(rows, lambda r: (moment(_mapping(r), "started_at"), *r[1:]), "hold")
 
     def best_hold(
         self, exercise: str, side: str | None, before: datetime | None = None
@@ -615,7 +728,7 @@ class History:
         rows = self.conn.execute(
             "SELECT suggestion, decided_at, accepted FROM decisions ORDER BY decided_at"
         )
-        return [(r[0], from_text(r[1]), bool(r[2])) for r in rows]
+        return self._read(rows, lambda r: decision_values(_mapping(r)), "decision")
 
     # -- export and import ---------------------------------------------------------------------
     def export_rows(self) -> Iterator[dict[str, Any]]:
@@ -636,50 +749,118 @@ class History:
             yield row
 
     def import_rows(
-        self, rows: Iterable[dict[str, Any]], *, finish: bool = False
+        self, rows: Iterable[Mapping[str, Any]], *, finish: bool = False
     ) -> tuple[int, int]:
         """Merge exported rows by session UUID; return (sessions added, steps added).
 
-        A session already here is kept as it is (importing twice adds nothing); a step is added
-        only if its session has no step at that place yet. All or nothing. With *finish* (a
-        rescue file of a run that was partly saved), a session here that is still running or was
-        closed as interrupted takes the imported end and status.
+        Every row is checked first, with the converters that read rows back (a
+        :class:`HistoryError` names the row and the field); then all are added in one
+        transaction, or none. A session already here is kept as it is (importing twice adds
+        nothing); a step is added only if its session has no step at that place yet. With
+        *finish* (a rescue file of a run that was partly saved), a session here that is still
+        running or was closed as interrupted takes the imported end and status.
         """
+        checked = check_rows(rows)
         added_sessions = added_steps = 0
         with self._tx() as c:
-            for row in rows:
-                row = {**OPTIONAL_SESSION_FIELDS, **row}
-                missing = [k for k in SESSION_FIELDS if k not in row]
-                if missing:
-                    raise HistoryError(f"an imported row lacks {', '.join(missing)}")
-                cur = c.execute(
-                    f"INSERT OR IGNORE INTO sessions ({', '.join(SESSION_FIELDS)}) "
-                    f"VALUES ({', '.join('?' * len(SESSION_FIELDS))})",
-                    tuple(row[k] for k in SESSION_FIELDS),
-                )
-                added_sessions += cur.rowcount
-                if finish and not cur.rowcount and row["ended_at"] is not None:
+            for session, step in checked:
+                added = _insert_session(c, session, "ON CONFLICT (uuid) DO NOTHING")
+                added_sessions += added
+                if finish and not added and session.ended_at is not None:
                     c.execute(
                         "UPDATE sessions SET status = ?, ended_at = ? WHERE uuid = ? "
                         "AND status IN ('running', 'interrupted')",
-                        (row["status"], row["ended_at"], row["uuid"]),
+                        (session.status, to_text(session.ended_at), session.uuid),
                     )
-                if row.get("phase_index") is None:
-                    continue
-                cur = c.execute(
-                    f"INSERT OR IGNORE INTO steps (session_uuid, {', '.join(_STEP_COLUMNS)}) "
-                    f"VALUES ({', '.join('?' * (len(_STEP_COLUMNS) + 1))})",
-                    (row["uuid"], *(_plain(row.get(k)) for k in STEP_FIELDS)),
-                )
-                added_steps += cur.rowcount
+                if step is not None:
+                    added_steps += _insert_step(
+                        c, session.uuid, step, conflict="ON CONFLICT DO NOTHING"
+                    )
         return added_sessions, added_steps
 
     def integrity(self) -> str:
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
 
 
-def _plain(value: Any) -> Any:
-    return int(value) if isinstance(value, bool) else value
+_ALL_FIELDS = frozenset(SESSION_FIELDS + STEP_FIELDS)
+
+
+def check_rows(
+    rows: Iterable[Mapping[str, Any]],
+) -> list[tuple[SessionRecord, StepRecord | None]]:
+    """Every row of an export, checked value by value; :class:`HistoryError` names the first
+    row (counted from 1) and field that can't be taken. A session's fields must be the same on
+    each of its rows, and a step's place in its session can't be taken twice."""
+    out: list[tuple[SessionRecord, StepRecord | None]] = []
+    sessions: dict[str, tuple[int, SessionRecord]] = {}
+    places: set[tuple[str, int]] = set()
+    for number, raw in enumerate(rows, 1):
+        where = f"row {number}"
+        if not isinstance(raw, Mapping):
+            raise HistoryError(f"{where} is not a set of named values")
+        unknown = sorted(str(k) for k in raw if k not in _ALL_FIELDS)
+        if unknown:
+            raise HistoryError(f"{where}: unknown field {unknown[0][:40]!r}")
+        row = {**OPTIONAL_SESSION_FIELDS, **raw}
+        missing = [k for k in SESSION_FIELDS if k not in row]
+        if missing:
+            raise HistoryError(f"{where}: no {', '.join(missing)}")
+        try:
+            session = _session_from_row(row)
+            has_step = any(row.get(k) is not None for k in STEP_FIELDS)
+            step = StepRecord(**step_values(row, "step_started_at")) if has_step else None
+        except RowError as err:
+            raise HistoryError(f"{where}: {err.field} {err.problem}") from None
+        first = sessions.setdefault(session.uuid, (number, session))
+        if first[1] != session:
+            field = next(k for k in SESSION_FIELDS if getattr(first[1], k) != getattr(session, k))
+            raise HistoryError(f"{where}: {field} differs from row {first[0]} of the same session")
+        if step is not None:
+            if (session.uuid, step.phase_index) in places:
+                raise HistoryError(
+                    f"{where}: phase_index {step.phase_index} is already taken in this session"
+                )
+            places.add((session.uuid, step.phase_index))
+        out.append((first[1], step))
+    return out
+
+
+def step_row(step: StepRecord, started: str = "started_at") -> dict[str, Any]:
+    """A step as stored (times as text); *started* names the start field, as in
+    :func:`qltimer.rows.step_values`."""
+    values = {k: getattr(step, k) for k in _STEP_COLUMNS}
+    values.pop("started_at")
+    values.pop("ended_at")
+    values[started] = to_text(step.started_at)
+    values[started.replace("started", "ended")] = to_text(step.ended_at)
+    return values
+
+
+def _insert_session(c: sqlite3.Connection, record: SessionRecord, conflict: str = "") -> int:
+    values = [getattr(record, k) for k in SESSION_FIELDS]
+    values[SESSION_FIELDS.index("started_at")] = to_text(record.started_at)
+    ended = record.ended_at
+    values[SESSION_FIELDS.index("ended_at")] = to_text(ended) if ended is not None else None
+    cur = c.execute(
+        f"INSERT INTO sessions ({', '.join(SESSION_FIELDS)}) "
+        f"VALUES ({', '.join('?' * len(SESSION_FIELDS))}) {conflict}",
+        values,
+    )
+    return cur.rowcount
+
+
+def _insert_step(
+    c: sqlite3.Connection, session_uuid: str, step: StepRecord, verb: str = "", conflict: str = ""
+) -> int:
+    values = step_row(step)
+    values["skipped"] = int(step.skipped)
+    values["stopped_early"] = int(step.stopped_early)
+    cur = c.execute(
+        f"INSERT {verb} INTO steps (session_uuid, {', '.join(_STEP_COLUMNS)}) "
+        f"VALUES ({', '.join('?' * (len(_STEP_COLUMNS) + 1))}) {conflict}",
+        (session_uuid, *(values[k] for k in _STEP_COLUMNS)),
+    )
+    return cur.rowcount
 
 
 def export_json(history: History) -> str:
@@ -698,19 +879,43 @@ def export_csv(history: History) -> str:
     return out.getvalue()
 
 
-def import_json(history: History, text: str) -> tuple[int, int]:
+MAX_IMPORT_BYTES = 256 * 1024 * 1024  # ten years of training export to about 70 MB
+
+
+def import_json(history: History, text: str | bytes, *, finish: bool = False) -> tuple[int, int]:
+    """Add an export's rows to *history*, all or none (see :meth:`History.import_rows`)."""
     try:
-        doc = json.loads(text)
+        if isinstance(text, bytes):
+            text = text.decode("utf-8-sig")  # an export is UTF-8; an editor may add a BOM
+        doc = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as err:
         raise HistoryError(
-            f"not a qltimer history export: {err.msg} at line {err.lineno}"
+            f"not a qltimer history export: {err.msg} at line {err.lineno}, column {err.colno}"
         ) from None
+    except UnicodeDecodeError:
+        raise HistoryError("not a qltimer history export: it is not UTF-8 text") from None
+    except (ValueError, RecursionError) as err:  # NaN, nesting deeper than Python goes
+        what = "nested too deeply" if isinstance(err, RecursionError) else str(err)
+        raise HistoryError(f"not a qltimer history export: {what}") from None
     if not isinstance(doc, dict) or doc.get("format") != "qltimer-history":
         raise HistoryError('not a qltimer history export (no "format": "qltimer-history")')
     rows = doc.get("rows")
-    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+    if not isinstance(rows, list):
         raise HistoryError("a qltimer history export needs a list of rows")
+    return history.import_rows(rows, finish=finish)
+
+
+def import_file(history: History, path: Path, *, finish: bool = False) -> tuple[int, int]:
+    """:func:`import_json` of the file at *path*: only a regular file, at most
+    :data:`MAX_IMPORT_BYTES`. A :class:`HistoryError` names the file."""
     try:
-        return history.import_rows(rows)
-    except sqlite3.IntegrityError as err:
-        raise HistoryError(f"the export has a value this history can't take: {err}") from None
+        data = read_bounded(path, MAX_IMPORT_BYTES)
+        return import_json(history, data, finish=finish)
+    except ReadError as err:
+        raise HistoryError(str(err)) from None
+    except HistoryError as err:
+        raise HistoryError(f"{shown_path(path)}: {err}") from None
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number qltimer can keep")

@@ -27,15 +27,18 @@ from typing import Any
 
 from qltimer import paths
 from qltimer.engine import StepResult
+from qltimer.files import plain_error, shown_path
 from qltimer.history import (
     SESSION_FIELDS,
     STEP_FIELDS,
     History,
     HistoryError,
     StepRecord,
+    import_file,
     local_offset_min,
     to_text,
 )
+from qltimer.rows import RowError
 
 RESCUE_PREFIX = "unsaved-"
 RESCUE_FORMAT = "qltimer-history"
@@ -159,14 +162,14 @@ class Recorder:
     def flush(self) -> bool:
         """Write what waits, in order; stop at the first failure. True when nothing waits."""
         if self.history is None:
-            self.error = self.error or "the history could not be opened"
+            self.error = self.error or "your history could not be opened"
             return False
         while self._queue:
             op = self._queue[0]
             try:
                 self._apply(self.history, op)
-            except (sqlite3.Error, OSError) as err:
-                self.error = str(err) or type(err).__name__
+            except (sqlite3.Error, OSError, RowError) as err:
+                self.error = plain_error(err)  # said plainly, by SQLite's code or errno
                 return False
             self._queue.pop(0)
         self.error = None
@@ -211,18 +214,6 @@ class Recorder:
             values["step_ended_at"] = to_text(step.ended_at)
             rows.append({**session, **values})
         return rows
-
-
-def plain_reason(error: str) -> str:
-    """SQLite's and the OS's words for why a write failed, said plainly."""
-    low = error.lower()
-    if "full" in low or "no space" in low:
-        return "the disk is full"
-    if "locked" in low or "busy" in low:
-        return "another program is using your history file"
-    if "readonly" in low or "read-only" in low or "permission" in low or "unable to open" in low:
-        return "your qltimer data folder can't be written to"
-    return error
 
 
 def _text(value: Any) -> Any:
@@ -284,21 +275,13 @@ def import_rescued(history: History, folders: Iterable[Path] | None = None) -> R
             continue
         for path in found:
             try:
-                doc = json.loads(path.read_text(encoding="utf-8"))
-                rows = doc["rows"] if doc.get("format") == RESCUE_FORMAT else None
-                if not isinstance(rows, list):
-                    raise HistoryError("not a qltimer rescue file")
-                added = history.import_rows(rows, finish=True)
+                added = import_file(history, path, finish=True)
                 path.replace(path.with_name(path.name + ".imported"))
-            except (
-                OSError,
-                ValueError,
-                KeyError,
-                AttributeError,
-                HistoryError,
-                sqlite3.Error,
-            ) as err:
-                problems.append(f"{path}: {err}")
+            except HistoryError as err:  # it names the file
+                problems.append(str(err))
+                continue
+            except (OSError, sqlite3.Error) as err:
+                problems.append(f"{shown_path(path)}: {plain_error(err)}")
                 continue
             sessions += added[0]
             steps += added[1]

@@ -132,8 +132,19 @@ def test_history_export_to_stdout_and_file_and_import_twice(tmp_path: Path) -> N
     env = dict(os.environ, QLTIMER_DATA_DIR=str(other))
     first = subprocess.run(env_cmd, capture_output=True, text=True, env=env, check=False)
     again = subprocess.run(env_cmd, capture_output=True, text=True, env=env, check=False)
-    assert first.stdout.strip() == "imported 1 new sessions and 2 new steps"
-    assert again.stdout.strip() == "imported 0 new sessions and 0 new steps"
+    assert first.stdout.strip() == f"imported 1 new session and 2 new steps from {export}"
+    assert again.stdout.strip() == f"imported 0 new sessions and 0 new steps from {export}"
+    # A bad value refuses the whole file, naming the file, the row and the field; exit 1.
+    doc = json.loads(done.stdout)
+    doc["rows"][1]["pain_before"] = 99
+    doc["rows"][1]["uuid"] = doc["rows"][0]["uuid"] = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    export.write_text(json.dumps(doc))
+    bad = subprocess.run(env_cmd, capture_output=True, text=True, env=env, check=False)
+    assert bad.returncode == 1 and bad.stdout == ""
+    assert bad.stderr.strip() == (
+        f"qltimer: {export}: row 2: pain_before is 99; it must be from 0 to 10; "
+        "nothing was imported"
+    )
 
 
 def test_history_import_of_a_bad_file_says_so(tmp_path: Path) -> None:

@@ -53,3 +53,39 @@ def test_a_read_only_folder_is_said_plainly_and_the_old_file_stays(tmp_path: Pat
 def test_a_missing_folder_is_said_plainly(tmp_path: Path) -> None:
     with pytest.raises(WriteError, match="does not exist"), replacing(tmp_path / "no" / "x.csv"):
         pass
+
+
+def test_every_failure_is_worded_by_its_code_not_its_message(tmp_path: Path) -> None:
+    """SQLite's result code and the OS's errno decide the words; the message text never does."""
+    import errno
+    import sqlite3
+
+    from qltimer.files import plain_error
+
+    locked = tmp_path / "locked.sqlite3"
+    holder = sqlite3.connect(locked, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    other = sqlite3.connect(locked, timeout=0)
+    with pytest.raises(sqlite3.OperationalError) as busy:
+        other.execute("INSERT INTO t VALUES (1)")
+    assert plain_error(busy.value) == "another program is using your history file"
+    with pytest.raises(sqlite3.OperationalError) as cant_open:
+        sqlite3.connect(tmp_path / "missing" / "h.sqlite3").execute("SELECT 1")
+    assert "folder is missing" in plain_error(cant_open.value)
+    holder.execute("ROLLBACK")
+    ro = sqlite3.connect(f"{locked.as_uri()}?mode=ro", uri=True)
+    with pytest.raises(sqlite3.OperationalError) as readonly:
+        ro.execute("INSERT INTO t VALUES (1)")
+    assert plain_error(readonly.value) == "your history file or its folder can't be written to"
+    full = OSError(errno.ENOSPC, "whatever the message says")
+    assert plain_error(full) == "the disk is full"
+    in_the_way = FileExistsError(errno.EEXIST, "File exists")
+    assert plain_error(in_the_way) == "a file is in the way where a folder should be"
+
+
+def test_a_file_name_with_control_characters_is_shown_escaped() -> None:
+    from qltimer.files import shown_path
+
+    assert shown_path("/tmp/a\nb\x1b[31m.json") == "/tmp/a\\nb\\x1b[31m.json"
+    assert shown_path("/tmp/naïve café.json") == "/tmp/naïve café.json"

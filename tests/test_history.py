@@ -216,24 +216,33 @@ def _can_read(path: Path) -> bool:
     return True  # root reads anything; the test then has nothing to prove
 
 
+U1 = "5a1c1e52-0000-4000-8000-000000000001"
+
+
 def build_at(path: Path, version: int) -> None:
     """A history at an earlier schema *version*, made by its own rungs, with rows in it."""
     conn = sqlite3.connect(path, isolation_level=None)
     for target in range(1, version + 1):
-        for statement in h._statements(MIGRATIONS[target - 1]):
-            conn.execute(statement)
+        rung = MIGRATIONS[target - 1]
+        if callable(rung):
+            rung(conn, [])
+        else:
+            for statement in h._statements(rung):
+                conn.execute(statement)
         conn.execute(f"PRAGMA application_id = {h.APP_ID}")
         conn.execute(f"PRAGMA user_version = {target}")
     # Version 1 columns, which every later version keeps.
     conn.execute(
         "INSERT INTO sessions (uuid, session_id, title, started_at, ended_at, status) "
-        "VALUES ('u1', 'ql-level-1', 'QL 1', '2026-03-02T07:30:00.000Z', "
-        "'2026-03-02T07:39:00.000Z', 'completed')"
+        "VALUES (?, 'ql-level-1', 'QL 1', '2026-03-02T07:30:00.000Z', "
+        "'2026-03-02T07:39:00.000Z', 'completed')",
+        (U1,),
     )
     conn.execute(
         "INSERT INTO steps (session_uuid, phase_index, step_index, exercise, kind, side, "
-        "set_number, actual_seconds, started_at, ended_at) VALUES ('u1', 1, 1, 'Side plank', "
-        "'hold', 'left', 1, 41.5, '2026-03-02T07:31:00.000Z', '2026-03-02T07:31:41.500Z')"
+        "set_number, actual_seconds, started_at, ended_at) VALUES (?, 1, 1, 'Side plank', "
+        "'hold', 'left', 1, 41.5, '2026-03-02T07:31:00.000Z', '2026-03-02T07:31:41.500Z')",
+        (U1,),
     )
     conn.close()
 
@@ -253,7 +262,7 @@ def test_every_earlier_schema_migrates_to_the_same_as_a_fresh_one(
     hist, report = open_history(old, now=fixed_now)
     assert schema_of(hist.conn) == schema_of(fresh.conn)
     assert hist.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    assert [(s.side, s.actual_seconds) for s in hist.steps("u1")] == [("left", 41.5)]
+    assert [(s.side, s.actual_seconds) for s in hist.steps(U1)] == [("left", 41.5)]
     if version < SCHEMA_VERSION:
         assert report.migrated_from == version
         assert report.backup is not None
@@ -304,7 +313,7 @@ def test_csv_has_one_row_per_step_with_its_session(store: History) -> None:
         ("not json", "not a qltimer history export"),
         ('{"rows": []}', 'no "format"'),
         ('{"format": "qltimer-history", "rows": 3}', "a list of rows"),
-        ('{"format": "qltimer-history", "rows": [{"uuid": "x"}]}', "lacks"),
+        ('{"format": "qltimer-history", "rows": [{"uuid": "x"}]}', "row 1: no session_id"),
     ],
 )
 def test_a_bad_import_is_refused_and_changes_nothing(

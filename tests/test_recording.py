@@ -15,7 +15,7 @@ import pytest
 
 from qltimer.history import History, SessionRecord, StepRecord, open_history
 from qltimer.instance import InstanceLock
-from qltimer.recording import Recorder, import_rescued, plain_reason, write_rescue
+from qltimer.recording import Recorder, import_rescued, write_rescue
 from tests.conftest import REPO
 from tests.helpers import session_from, simulate_recording
 
@@ -88,26 +88,10 @@ def test_a_failed_write_says_why_in_plain_words(tmp_path: Path) -> None:
     other.execute("BEGIN EXCLUSIVE")
     rec = play(hist)
     assert not rec.saved and rec.pending == 6  # start, four steps, end
-    assert rec.error is not None and plain_reason(rec.error) == (
-        "another program is using your history file"
-    )
+    assert rec.error == "another program is using your history file"
     other.execute("ROLLBACK")
     assert rec.flush() and rec.saved
     same_as_reference(hist, rec.uuid, tmp_path)
-
-
-@pytest.mark.parametrize(
-    ("error", "plain"),
-    [
-        ("database or disk is full", "the disk is full"),
-        ("[Errno 28] No space left on device: 'x'", "the disk is full"),
-        ("attempt to write a readonly database", "your qltimer data folder can't be written to"),
-        ("unable to open database file", "your qltimer data folder can't be written to"),
-        ("something else", "something else"),
-    ],
-)
-def test_plain_reasons(error: str, plain: str) -> None:
-    assert plain_reason(error) == plain
 
 
 def test_a_run_with_no_history_goes_whole_into_a_rescue_file_and_in_at_the_next_start(

@@ -31,6 +31,7 @@ from qltimer.audio import CuePlayer, SilentPlayer, make_player
 from qltimer.catalog import Catalog, load_catalog
 from qltimer.coach import flare_variant
 from qltimer.engine import Phase, PhaseKind, side_label
+from qltimer.files import plain_error
 from qltimer.gui.coaching import BeforeSession, ProgramView, SafetyDialog, safety_shortcut
 from qltimer.gui.dialogs import Ask
 from qltimer.gui.fitting import FRAME_GUESS, FrameWatch, screen_areas, toggle_full_screen
@@ -39,9 +40,9 @@ from qltimer.gui.run_view import RunController, RunView
 from qltimer.gui.saving import SaveKeeper
 from qltimer.gui.summary import SummaryView
 from qltimer.gui.theme import dark_palette, wants_dark
-from qltimer.history import History, HistoryError, HistoryTooNewError, OpenReport, open_history
+from qltimer.history import History, HistoryError, OpenReport, open_history
 from qltimer.instance import InstanceLock
-from qltimer.recording import RescueReport, import_rescued, plain_reason
+from qltimer.recording import RescueReport, import_rescued
 from qltimer.script import Session
 from qltimer.settings import Settings, place_window
 
@@ -320,8 +321,8 @@ class MainWindow(QMainWindow):
     def _save(self, write: Callable[[], object]) -> None:
         try:
             write()
-        except (sqlite3.Error, OSError) as err:
-            self.home.add_notices([f"Could not save that to your history: {err}"])
+        except (sqlite3.Error, OSError, ValueError) as err:  # ValueError: RowError
+            self.home.add_notices([f"Could not save that to your history: {plain_error(err)}."])
 
     @Slot(str, str)
     def on_run_finished(self, uuid: str, status: str) -> None:
@@ -542,6 +543,14 @@ def history_notices(report: OpenReport) -> list[str]:
             f"{'is' if report.interrupted == 1 else 'are'} shown as interrupted; the steps you "
             "finished are kept."
         )
+    if report.set_aside:
+        shown = "; ".join(report.set_aside[:5])
+        more = f"; and {len(report.set_aside) - 5} more" if len(report.set_aside) > 5 else ""
+        notes.append(
+            f"{_count(len(report.set_aside), 'record')} in your history had a value qltimer can't "
+            f"use, so {'it is' if len(report.set_aside) == 1 else 'they are'} left out of lists "
+            f"and charts (kept aside in the file, not deleted): {shown}{more}."
+        )
     return notes
 
 
@@ -625,12 +634,13 @@ def run_app(start: Session | None = None, answers: tuple[int | None, bool] | Non
 
 def history_problem(err: Exception) -> str:
     """What to say when the history can't be opened at start, in plain words."""
-    text = str(err)
-    plain = plain_reason(text)
-    if isinstance(err, HistoryTooNewError) or plain == text:
+    if isinstance(err, HistoryError):
+        text = str(err)
         what = text[0].upper() + text[1:] if text else type(err).__name__
+        if not what.endswith("."):
+            what += "."
     else:
-        what = f"Your history can't be opened: {plain} ({paths.data_dir()})."
+        what = f"Your history can't be opened: {plain_error(err)} ({paths.data_dir()})."
     return (
         f"{what} Sessions still run; their results are kept in a file and added to your history "
         "when it can be opened again."

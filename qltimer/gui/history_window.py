@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,7 @@ from qltimer.catalog import Catalog
 from qltimer.cli import format_duration, format_seconds
 from qltimer.coach import PAIN_RISE, side_lag
 from qltimer.engine import PAIN
-from qltimer.files import WriteError, replacing
+from qltimer.files import WriteError, plain_error, replacing, shown_path
 from qltimer.gui.charts import DaysCalendar, balance_chart, hold_chart, pain_chart, weekly_chart
 from qltimer.gui.dialogs import Ask
 from qltimer.gui.fitting import FrameWatch, fit_window, full_screen_shortcut
@@ -55,7 +56,7 @@ from qltimer.history import (
     SessionRecord,
     export_csv,
     export_json,
-    import_json,
+    import_file,
 )
 from qltimer.progress import (
     HoldPoint,
@@ -602,9 +603,13 @@ class HistoryWindow(QMainWindow):
         if path is None:
             return
         try:
-            sessions, steps = import_json(self.history, Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, HistoryError) as err:
-            Ask.error(self, "Import failed", f"{path}: {err}\n\nNothing was imported.")
+            sessions, steps = import_file(self.history, Path(path))
+        except HistoryError as err:  # it names the file, the row and the field
+            Ask.error(self, "Import failed", f"{err}\n\nNothing was imported.")
+            return
+        except sqlite3.Error as err:
+            why = plain_error(err)
+            Ask.error(self, "Import failed", f"{shown_path(path)}: {why}.\n\nNothing was imported.")
             return
         Ask.info(
             self,

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from qltimer.recording import Recorder, plain_reason, write_rescue
+from qltimer.files import plain_error
+from qltimer.recording import Recorder, write_rescue
 
 
 class SaveKeeper(QObject):
@@ -50,7 +51,7 @@ class SaveKeeper(QObject):
                 write_rescue(recorder, self.folders)
                 self.rescue_errors.pop(recorder.uuid, None)
             except OSError as err:
-                self.rescue_errors[recorder.uuid] = plain_reason(str(err))
+                self.rescue_errors[recorder.uuid] = plain_error(err)
         if self.waiting:
             self.timer.start()
         else:
@@ -78,7 +79,7 @@ class SaveKeeper(QObject):
         text = ""
         if self.waiting:
             first = self.waiting[0]
-            why = plain_reason(first.error or "")
+            why = first.error or "it could not be written"
             if first.history is None:  # nothing to try again until the next start
                 text = f"Not saved to your history: {why}."
             else:

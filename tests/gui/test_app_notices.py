@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 from qltimer.gui.app import already_running, history_problem, rescue_notices
@@ -10,11 +11,9 @@ from qltimer.recording import RescueReport
 
 
 def test_an_unwritable_history_is_said_in_plain_words_with_the_folder(data_dir: Path) -> None:
-    text = history_problem(
-        HistoryError(f"can't read your history ({data_dir}/h): unable to open database file")
-    )
+    text = history_problem(PermissionError(errno.EACCES, "Permission denied"))
     assert text.startswith(
-        f"Your history can't be opened: your qltimer data folder can't be written to ({data_dir})."
+        f"Your history can't be opened: that folder can't be written to ({data_dir})."
     )
     assert "Sessions still run" in text
 
@@ -23,7 +22,7 @@ def test_other_history_problems_keep_their_own_words() -> None:
     newer = history_problem(HistoryTooNewError("Your history was written by a newer version."))
     assert newer.startswith("Your history was written by a newer version. Sessions still run")
     odd = history_problem(HistoryError("can't open your history (x): something odd"))
-    assert odd.startswith("Can't open your history (x): something odd")
+    assert odd.startswith("Can't open your history (x): something odd. Sessions still run")
 
 
 def test_rescued_sessions_and_a_second_instance_are_counted_plainly() -> None:
