@@ -29,6 +29,7 @@ except ImportError:  # pragma: no cover - depends on the Python version
         from hashlib import sha256  # type: ignore[assignment,unused-ignore]
 
 MAX_FILE_BYTES = 1024 * 1024
+UTF8_BOM = b"\xef\xbb\xbf"
 DAY = 86_400.0
 
 
@@ -608,10 +609,13 @@ def _decode(path: str, data: bytes) -> str:
                 )
             ]
         )
+    # A byte-order mark is allowed by TOML and written by some editors; it is not a character an
+    # editor shows, so it counts for neither parsing nor columns.
+    body = data.removeprefix(UTF8_BOM)
     try:
-        return data.decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError as err:
-        before = data[: err.start]
+        before = body[: err.start]
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
         raise ScriptError(
@@ -620,7 +624,7 @@ def _decode(path: str, data: bytes) -> str:
                     path,
                     line,
                     col,
-                    f"the file is not UTF-8 text (byte 0x{data[err.start]:02x}); "
+                    f"the file is not UTF-8 text (byte 0x{body[err.start]:02x}); "
                     "save it as UTF-8 in your editor",
                 )
             ]

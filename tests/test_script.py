@@ -260,3 +260,38 @@ def test_any_input_gives_a_session_or_located_problems(data: bytes | str) -> Non
         assert err.problems
         for p in err.problems:
             assert LOCATED.match(str(p)) and p.line >= 1 and p.col >= 1
+
+
+# -- a byte-order mark at the start -------------------------------------------------------------
+
+BOM = b"\xef\xbb\xbf"
+
+
+def test_a_file_starting_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
+    text = b'title = "Mine"\n[[step]]\nkind = "hold"\nname = "Plank"\nseconds = 20\n'
+    plain, marked = tmp_path / "plain.toml", tmp_path / "marked.toml"
+    plain.write_bytes(text)
+    marked.write_bytes(BOM + text)
+    session = load_session(marked)
+    assert session.title == "Mine" and session.steps == load_session(plain).steps
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "said"),
+    [
+        (b'titel = "x"\n[[step]]\nkind = "rest"\nseconds = 3\n', (1, 1), "unknown key 'titel'"),
+        (b'title = 5\n[[step]]\nkind = "rest"\nseconds = 3\n', (1, 9), "'title' must be text"),
+        (b'title = "x"\n[[step]]\nkind = "rest"\nseconds = 0\n', (4, 11), "can't be zero"),
+        (b'title = "x\n', (1, 11), "not valid TOML"),  # tomllib's own position
+        (b'title = "caf\xe9"\n', (1, 13), "not UTF-8"),
+    ],
+)
+def test_positions_after_a_byte_order_mark_are_as_an_editor_shows_them(
+    tmp_path: Path, text: bytes, where: tuple[int, int], said: str
+) -> None:
+    path = tmp_path / "marked.toml"
+    path.write_bytes(BOM + text)
+    with pytest.raises(ScriptError) as info:
+        load_session(path)
+    (p,) = info.value.problems
+    assert str(p).startswith(f"{path}:{where[0]}:{where[1]}: ") and said in p.message, str(p)
