@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qltimer import paths
+from qltimer import paths, script
 from qltimer.script import (
     MAX_FILE_BYTES,
+    MAX_NESTING,
     Per,
     Problem,
     ScriptError,
@@ -20,6 +21,7 @@ from qltimer.script import (
     load_session,
     parse_session,
 )
+from qltimer.tomlpos import Shape
 
 LOCATED = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): (?P<msg>.+)$")
 
@@ -295,3 +297,74 @@ def test_positions_after_a_byte_order_mark_are_as_an_editor_shows_them(
         load_session(path)
     (p,) = info.value.problems
     assert str(p).startswith(f"{path}:{where[0]}:{where[1]}: ") and said in p.message, str(p)
+
+
+# -- nesting too deep to read safely ------------------------------------------------------------
+
+GOOD = 'title = "Mine"\n[[step]]\nkind = "hold"\nname = "Plank"\nseconds = 20\n'
+
+
+def deep_array(levels: int) -> str:
+    return "[" * levels + "]" * levels
+
+
+def deep_table(levels: int) -> str:
+    return "{ a = " * levels + "1" + " }" * levels
+
+
+@pytest.mark.parametrize(
+    ("value", "col"),
+    [
+        (deep_array(500), 7 + MAX_NESTING),  # the first "[" past the limit
+        (deep_table(500), 7 + 6 * MAX_NESTING),  # the first "{" past the limit
+        ("[{ a = " * 250 + "1" + " }]" * 250, 7 + 7 * (MAX_NESTING // 2) + MAX_NESTING % 2),
+    ],
+)
+def test_lists_and_tables_nested_too_deeply_are_located(
+    tmp_path: Path, value: str, col: int
+) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text(f"{GOOD}cue = {value}\n")
+    with pytest.raises(ScriptError) as info:
+        load_session(path)
+    (p,) = info.value.problems
+    assert str(p) == (
+        f"{path}:6:{col}: lists and tables are nested too deeply here "
+        f"(at most {MAX_NESTING} levels)"
+    )
+
+
+@pytest.mark.parametrize("value", [deep_array(MAX_NESTING), deep_table(MAX_NESTING)])
+def test_nesting_up_to_the_limit_is_read(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text(f"{GOOD}tips = {value}\n")
+    with pytest.raises(ScriptError) as info:
+        load_session(path)
+    (p,) = info.value.problems
+    assert at(p)[0] == 6 and "tips" in p.message and "nested" not in p.message, str(p)
+
+
+def test_a_dotted_key_of_too_many_parts_is_located_and_quick(tmp_path: Path) -> None:
+    path = tmp_path / "dotted.toml"
+    path.write_text(f'title = "x"\n{"a." * 100_000}b = 1\n')  # took minutes to read before
+    with pytest.raises(ScriptError) as info:
+        load_session(path)
+    (p,) = info.value.problems
+    assert at(p) == (2, 2 * MAX_NESTING)
+    assert p.message == f"this dotted key is nested too deeply (at most {MAX_NESTING} parts)"
+    path.write_text(f'title = "x"\n{"a." * (MAX_NESTING - 1)}b = 1\n')
+    with pytest.raises(ScriptError) as info:
+        load_session(path)
+    assert "nested" not in str(info.value)
+
+
+def test_no_recursion_error_escapes_even_past_the_nesting_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(script, "shape", lambda text, depth: Shape())  # as if it missed one
+    path = tmp_path / "deep.toml"
+    path.write_text(f"{GOOD}cue = {deep_array(5000)}\n")
+    with pytest.raises(ScriptError) as info:
+        load_session(path)
+    (p,) = info.value.problems
+    assert at(p) == (1, 1) and "nested too deeply" in p.message
