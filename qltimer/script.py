@@ -18,7 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from qltimer.tomlpos import KeyPath, Locations, locate, shape
+from qltimer.tomlpos import KeyPath, Locations, Shape, locate, shape
 
 try:  # CPython's own SHA-256: hashlib would map all of OpenSSL (4 MB resident) for one digest
     from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]  # Python 3.12+
@@ -650,17 +650,28 @@ def parse_session(text: str | bytes, path: str | Path, *, session_id: str | None
         raise ScriptError([Problem(path_str, *found.too_deep, message)])
     sid = session_id if session_id is not None else Path(path_str).stem
     try:
-        return _parse(data, decoded, path_str, sid)
+        return _parse(data, decoded, path_str, sid, found)
     except RecursionError:  # a backstop: shape() keeps nesting far below Python's stack
         message = f"the file is nested too deeply to read (at most {MAX_NESTING} levels)"
         raise ScriptError([Problem(path_str, 1, 1, message)]) from None
 
 
-def _parse(data: bytes, decoded: str, path: str, sid: str) -> Session:
+def _parse(data: bytes, decoded: str, path: str, sid: str, found: Shape) -> Session:
     try:
         doc = tomllib.loads(decoded)
     except tomllib.TOMLDecodeError as err:
-        raise ScriptError([_syntax_problem(path, decoded, err)]) from None
+        problem = _syntax_problem(path, decoded, err)
+        # tomllib finds an unclosed multi-line string only at the end of the file (or at
+        # something in the rest of the file, now read as the string): say where it begins.
+        if found.unclosed is not None and (problem.line, problem.col) >= found.unclosed:
+            quote = found.unclosed_quote
+            problem = Problem(
+                path,
+                *found.unclosed,
+                f"not valid TOML: the {quote} text that starts here is never closed; "
+                f"end it with {quote}",
+            )
+        raise ScriptError([problem]) from None
     return _build_session(doc, locate(decoded), path, sid, sha256(data).hexdigest())
 
 

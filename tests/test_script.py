@@ -368,3 +368,28 @@ def test_no_recursion_error_escapes_even_past_the_nesting_check(
         load_session(path)
     (p,) = info.value.problems
     assert at(p) == (1, 1) and "nested too deeply" in p.message
+
+
+# -- a multi-line text that is never closed -----------------------------------------------------
+
+
+@pytest.mark.parametrize("quote", ['"""', "'''"])
+def test_an_unclosed_multiline_text_is_reported_where_it_opens(tmp_path: Path, quote: str) -> None:
+    path = tmp_path / "open.toml"
+    path.write_text(f'title = "x"\nsummary = {quote}\nSlow and steady.\n\n{GOOD}')
+    with pytest.raises(ScriptError) as info:
+        load_session(path)
+    (p,) = info.value.problems
+    assert str(p) == (
+        f"{path}:2:11: not valid TOML: the {quote} text that starts here is never closed; "
+        f"end it with {quote}"
+    )
+
+
+def test_a_mistake_before_an_unclosed_multiline_text_is_reported_first(tmp_path: Path) -> None:
+    path = tmp_path / "open.toml"
+    path.write_text('title = = "x"\nsummary = """\nSlow and steady.\n')
+    with pytest.raises(ScriptError) as info:
+        load_session(path)
+    (p,) = info.value.problems
+    assert at(p) == (1, 9) and p.message == "not valid TOML: invalid value"
