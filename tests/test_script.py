@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from qltimer.script import (
     parse_session,
 )
 from qltimer.tomlpos import Shape
+from tests.conftest import REPO
 
 LOCATED = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): (?P<msg>.+)$")
 
@@ -393,3 +395,76 @@ def test_a_mistake_before_an_unclosed_multiline_text_is_reported_first(tmp_path:
         load_session(path)
     (p,) = info.value.problems
     assert at(p) == (1, 9) and p.message == "not valid TOML: invalid value"
+
+
+# -- docs/session-format.md says every limit the code enforces ----------------------------------
+
+FORMAT_DOC = (REPO / "docs" / "session-format.md").read_text(encoding="utf-8")
+
+
+def _says(line: str, number: float) -> bool:
+    """Whether *line* has *number* in it as a number of its own (7200 or 7,200; not in 17200)."""
+    forms = {f"{number:g}"} | ({f"{number:,.0f}", f"{number:.0f}"} if number % 1 == 0 else set())
+    return any(re.search(rf"(?<![\d.,]){re.escape(f)}(?!\d|[.,]\d)", line) for f in forms)
+
+
+def _limits_in_code() -> list[tuple[str, list[float]]]:
+    """(key, bounds) for each c.text / c.texts / c.number / c.integer call in script.py: the
+    bounds written out in the call or named by a *_RANGE constant (computed ones are left out)."""
+    found = []
+    for node in ast.walk(ast.parse(Path(script.__file__).read_text(encoding="utf-8"))):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "c"
+            and node.func.attr in ("text", "texts", "number", "integer")
+        ):
+            continue
+        key = node.args[2]
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            continue
+        bounds: list[float] = []
+        for arg in node.args[3:]:
+            if isinstance(arg, ast.Starred) and isinstance(arg.value, ast.Name):
+                bounds += getattr(script, arg.value.id)
+            elif isinstance(arg, ast.Constant):
+                bounds.append(arg.value)
+        bounds += [
+            kw.value.value
+            for kw in node.keywords
+            if kw.arg in ("max_len", "max_items") and isinstance(kw.value, ast.Constant)
+        ]
+        found.append((key.value, bounds))
+    return found
+
+
+def test_the_format_doc_gives_each_keys_limits_as_the_code_checks_them() -> None:
+    limits = _limits_in_code()
+    assert len(limits) >= 30 and ("distance_m", [0.5, 10_000.0]) in limits  # the search works
+    lines = FORMAT_DOC.splitlines()
+    for key, bounds in limits:
+        assert any(
+            re.search(rf"(?<!\w){key}(?!\w)", line) and all(_says(line, b) for b in bounds)
+            for line in lines
+        ), f"no line of docs/session-format.md gives '{key}' with {bounds}"
+
+
+def test_the_format_doc_gives_the_file_wide_limits() -> None:
+    assert f"{MAX_FILE_BYTES:,} bytes" in FORMAT_DOC
+    assert f"at most {MAX_NESTING} levels" in FORMAT_DOC
+    assert f"at most {MAX_NESTING} parts" in FORMAT_DOC
+    two_hours = next(line for line in FORMAT_DOC.splitlines() if "at most two hours" in line)
+    assert _says(two_hours, script.WORK_RANGE[1])
+    keys = {
+        *script.SESSION_KEYS,
+        *script.FREQUENCY_KEYS,
+        *script.COMMON_STEP_KEYS,
+        *script.CUE_KEYS,
+        *(k for keys in script.KIND_KEYS.values() for k in keys),
+    }
+    assert not {k for k in keys if not re.search(rf"(`|\[\[|{{ ){k}\b", FORMAT_DOC)}
+    kinds_table = FORMAT_DOC.split("### The kinds of step")[1].split("\n#")[0].splitlines()
+    for kind, kind_keys in script.KIND_KEYS.items():
+        row = next(line for line in kinds_table if line.startswith(f"| `{kind}` |"))
+        assert all(f"`{k}`" in row or f"`{k} =" in row for k in kind_keys), kind
