@@ -297,7 +297,8 @@ class Shape:
 
 
 # Everything the pass looks at; all else (names, numbers, spaces) is jumped over by the search.
-# A one-line string closed on its line is taken whole; the other strings are followed in code.
+# A one-line string closed on its line is one token; a lone quote opens one that isn't (tomllib
+# says what is wrong with it, and where).
 _TOKEN = re.compile(r"""\"\"\"|'''|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|["'#\[\]{}.,=]""")
 
 
@@ -332,18 +333,6 @@ def _end_of_multiline(text: str, i: int, quote: str) -> int:
         return end
 
 
-def _end_of_line_string(text: str, i: int, quote: str) -> int:
-    """Index just past a one-line string whose body starts at *i*; at an unclosed one, the end of
-    its line (tomllib says what is wrong with it, and where)."""
-    j = text.find(quote, i)
-    while j >= 0 and quote == '"' and _escaped(text, j):
-        j = text.find(quote, j + 1)
-    newline = text.find("\n", i, len(text) if j < 0 else j)
-    if newline >= 0:
-        return newline
-    return len(text) if j < 0 else j + 1
-
-
 def _starts_line(text: str, i: int) -> bool:
     """Whether only spaces and tabs come before index *i* on its line."""
     j = i - 1
@@ -367,15 +356,13 @@ def shape(text: str, max_depth: int) -> Shape:
     i = 0
     while m := _TOKEN.search(text, i):
         token, start, i = m.group(), m.start(), m.end()
-        if token == "#":
+        if token in ("#", '"', "'"):  # a comment, or a string not closed on its line
             newline = text.find("\n", i)
             i = len(text) if newline < 0 else newline
         elif token in ('"""', "'''"):
             i = _end_of_multiline(text, i, token)
             if i < 0:
                 return Shape(unclosed=_position(text, start), unclosed_quote=token)
-        elif token in ('"', "'"):
-            i = _end_of_line_string(text, i, token)
         elif token[0] in "\"'":
             pass  # a whole one-line string
         elif token == ".":

@@ -5,8 +5,10 @@ from __future__ import annotations
 import tomllib
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from qltimer.tomlpos import locate, shape
+from qltimer.tomlpos import Shape, locate, shape
 
 DOC = """\
 # a comment
@@ -114,3 +116,13 @@ def test_shape_finds_where_an_unclosed_multiline_string_begins(
 ) -> None:
     found = shape(text, 3)
     assert (found.unclosed, found.unclosed_quote) == (unclosed, quote)
+
+
+@given(st.text(alphabet="[]{}\"'#.=,\n \\ab1", max_size=60))
+def test_shape_sees_nothing_wrong_in_text_tomllib_reads(text: str) -> None:
+    found = shape(text, 100)
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return
+    assert found == Shape()
