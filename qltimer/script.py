@@ -18,7 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from qltimer.tomlpos import KeyPath, Locations, locate
+from qltimer.tomlpos import KeyPath, Locations, Shape, locate, shape
 
 try:  # CPython's own SHA-256: hashlib would map all of OpenSSL (4 MB resident) for one digest
     from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]  # Python 3.12+
@@ -29,6 +29,12 @@ except ImportError:  # pragma: no cover - depends on the Python version
         from hashlib import sha256  # type: ignore[assignment,unused-ignore]
 
 MAX_FILE_BYTES = 1024 * 1024
+# Lists and { } tables inside one another, and parts of a dotted key (a.b.c), at most: a session
+# needs two (cue = [{ ... }]). Far below what would exhaust Python's stack while parsing (tomllib
+# and the locator recurse into each level) and what makes long dotted keys slow (cost grows with
+# the square of their length).
+MAX_NESTING = 10
+UTF8_BOM = b"\xef\xbb\xbf"
 DAY = 86_400.0
 
 
@@ -608,10 +614,13 @@ def _decode(path: str, data: bytes) -> str:
                 )
             ]
         )
+    # A byte-order mark is allowed by TOML and written by some editors; it is not a character an
+    # editor shows, so it counts for neither parsing nor columns.
+    body = data.removeprefix(UTF8_BOM)
     try:
-        return data.decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError as err:
-        before = data[: err.start]
+        before = body[: err.start]
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
         raise ScriptError(
@@ -620,7 +629,7 @@ def _decode(path: str, data: bytes) -> str:
                     path,
                     line,
                     col,
-                    f"the file is not UTF-8 text (byte 0x{data[err.start]:02x}); "
+                    f"the file is not UTF-8 text (byte 0x{body[err.start]:02x}); "
                     "save it as UTF-8 in your editor",
                 )
             ]
@@ -632,13 +641,38 @@ def parse_session(text: str | bytes, path: str | Path, *, session_id: str | None
     path_str = str(path)
     data = text.encode("utf-8") if isinstance(text, str) else text
     decoded = _decode(path_str, data)
+    found = shape(decoded, MAX_NESTING)
+    if found.too_deep is not None:
+        if found.too_deep_key:
+            message = f"this dotted key is nested too deeply (at most {MAX_NESTING} parts)"
+        else:
+            message = f"lists and tables are nested too deeply here (at most {MAX_NESTING} levels)"
+        raise ScriptError([Problem(path_str, *found.too_deep, message)])
+    sid = session_id if session_id is not None else Path(path_str).stem
+    try:
+        return _parse(data, decoded, path_str, sid, found)
+    except RecursionError:  # a backstop: shape() keeps nesting far below Python's stack
+        message = f"the file is nested too deeply to read (at most {MAX_NESTING} levels)"
+        raise ScriptError([Problem(path_str, 1, 1, message)]) from None
+
+
+def _parse(data: bytes, decoded: str, path: str, sid: str, found: Shape) -> Session:
     try:
         doc = tomllib.loads(decoded)
     except tomllib.TOMLDecodeError as err:
-        raise ScriptError([_syntax_problem(path_str, decoded, err)]) from None
-    loc = locate(decoded)
-    sid = session_id if session_id is not None else Path(path_str).stem
-    return _build_session(doc, loc, path_str, sid, sha256(data).hexdigest())
+        problem = _syntax_problem(path, decoded, err)
+        # tomllib finds an unclosed multi-line string only at the end of the file (or at
+        # something in the rest of the file, now read as the string): say where it begins.
+        if found.unclosed is not None and (problem.line, problem.col) >= found.unclosed:
+            quote = found.unclosed_quote
+            problem = Problem(
+                path,
+                *found.unclosed,
+                f"not valid TOML: the {quote} text that starts here is never closed; "
+                f"end it with {quote}",
+            )
+        raise ScriptError([problem]) from None
+    return _build_session(doc, locate(decoded), path, sid, sha256(data).hexdigest())
 
 
 def load_session(path: Path) -> Session:

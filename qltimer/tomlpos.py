@@ -10,10 +10,15 @@ valid syntax) and maps each key path, as ``tomllib`` would nest it, to positions
                                   ``[[step.cue]]`` table or an inline table in an array
 
 Lines and columns are 1-based; columns count characters, as an editor shows them.
+
+:func:`shape` is a quick pass over text that has *not* been parsed yet, for what ``tomllib`` can't
+say well: nesting too deep to parse safely (``tomllib`` and :func:`locate` recurse into each list
+and inline table), and where a multi-line string that is never closed begins.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 KeyPath = tuple[str | int, ...]
@@ -279,3 +284,105 @@ def locate(text: str) -> Locations:
     if text.startswith("\ufeff"):
         text = text[1:]
     return _Scanner(text).run()
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What :func:`shape` found; positions are those of :class:`Locations`."""
+
+    too_deep: Position | None = None  # the first bracket, or key dot, past the limit
+    too_deep_key: bool = False  # True when that is a dot in a dotted key such as a.b.c
+    unclosed: Position | None = None  # where a multi-line string that never ends begins
+    unclosed_quote: str = ""  # its opening quotes
+
+
+# Everything the pass looks at; all else (names, numbers, spaces) is jumped over by the search.
+# A one-line string closed on its line is one token; a lone quote opens one that isn't (tomllib
+# says what is wrong with it, and where).
+_TOKEN = re.compile(r"""\"\"\"|'''|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|["'#\[\]{}.,=]""")
+
+
+def _position(text: str, i: int) -> Position:
+    line_start = text.rfind("\n", 0, i) + 1
+    return (text.count("\n", 0, i) + 1, i - line_start + 1)
+
+
+def _escaped(text: str, i: int) -> bool:
+    """Whether the character at *i* follows an odd number of backslashes."""
+    j = i
+    while j > 0 and text[j - 1] == "\\":
+        j -= 1
+    return (i - j) % 2 == 1
+
+
+def _end_of_multiline(text: str, i: int, quote: str) -> int:
+    """Index just past the closing quotes of a multi-line string whose body starts at *i*, or -1.
+
+    Up to two more quote marks right before the closing three belong to the text, as in TOML.
+    """
+    while True:
+        j = text.find(quote, i)
+        if j < 0:
+            return -1
+        if quote == '"""' and _escaped(text, j):
+            i = j + 1
+            continue
+        end = j + 3
+        while end < len(text) and end - j < 5 and text[end] == quote[0]:
+            end += 1
+        return end
+
+
+def _starts_line(text: str, i: int) -> bool:
+    """Whether only spaces and tabs come before index *i* on its line."""
+    j = i - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    return j < 0 or text[j] == "\n"
+
+
+def shape(text: str, max_depth: int) -> Shape:
+    """Look through *text* (not yet parsed) for lists and inline tables inside one another more
+    than *max_depth* deep, dotted keys of more than *max_depth* parts, and a multi-line string that
+    is never closed. Stops at the first of these; strings and comments are skipped.
+
+    Table headers (``[a]``, ``[[a.b]]``) are not nesting; their dots count as a dotted key's do.
+    The pass is lexical, so on broken text it says only what it can see.
+    """
+    depth = 0  # lists and inline tables open here
+    dots = 0  # dots in the dotted key being read
+    last_dot = 0
+    header_end = -1  # a header's brackets, up to the end of its line, are not nesting
+    i = 0
+    while m := _TOKEN.search(text, i):
+        token, start, i = m.group(), m.start(), m.end()
+        if token in ("#", '"', "'"):  # a comment, or a string not closed on its line
+            newline = text.find("\n", i)
+            i = len(text) if newline < 0 else newline
+        elif token in ('"""', "'''"):
+            i = _end_of_multiline(text, i, token)
+            if i < 0:
+                return Shape(unclosed=_position(text, start), unclosed_quote=token)
+        elif token[0] in "\"'":
+            pass  # a whole one-line string
+        elif token == ".":
+            if dots and text.find("\n", last_dot, start) >= 0:
+                dots = 0  # a key never runs over two lines
+            dots += 1
+            last_dot = start
+            if dots >= max_depth:  # dots + 1 parts
+                return Shape(too_deep=_position(text, start), too_deep_key=True)
+        else:
+            dots = 0
+            if start < header_end:
+                continue
+            if token == "[" and depth == 0 and _starts_line(text, start):
+                newline = text.find("\n", start)
+                header_end = len(text) if newline < 0 else newline
+            elif token in "[{":
+                depth += 1
+                if depth > max_depth:
+                    return Shape(too_deep=_position(text, start))
+            elif token in "]}":
+                depth = max(depth - 1, 0)
+    return Shape()

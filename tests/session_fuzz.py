@@ -17,7 +17,14 @@ from typing import Any
 from hypothesis import strategies as st
 
 from qltimer.engine import expand
-from qltimer.script import CUE_SOUNDS, MAX_FILE_BYTES, ScriptError, parse_session
+from qltimer.script import (
+    CUE_SOUNDS,
+    MAX_FILE_BYTES,
+    MAX_NESTING,
+    UTF8_BOM,
+    ScriptError,
+    parse_session,
+)
 
 PATH = "fuzz/session.toml"
 LOCATED = re.compile(r"^fuzz/session\.toml:(\d+):(\d+): \S")
@@ -159,15 +166,28 @@ EXTREME = st.sampled_from(
 )
 WRONG = st.sampled_from(["ten", True, [1, 2], {"a": 1}, [], {}, 1.5, 7, ""])
 BREAKERS = st.sampled_from(
-    ['"', "[", "]", "=", "[[", "\n=", "{", "\\", "'''", "\n[step]\n", "\t", "#"]
+    ['"', "[", "]", "=", "[[", "\n=", "{", "\\", "'''", '"""', "\n[step]\n", "\t", "#"]
 )
+
+
+@st.composite
+def deep(draw: st.DrawFn) -> bytes:
+    """A line of lists, inline tables or dotted keys nested around the limit or far past it
+    (Python's stack gave out at a few hundred), sometimes left unclosed."""
+    levels = draw(st.sampled_from([MAX_NESTING, MAX_NESTING + 1, 500, 5000]))
+    if draw(st.integers(0, 3)) == 0:
+        return ("a." * levels + "b = 1\n").encode()
+    opener, closer = draw(st.sampled_from([("[", "]"), ("{ a = ", " }"), ("[{ a = ", " }]")]))
+    closers = closer * draw(st.sampled_from([levels, levels // 2]))
+    return f"deep = {opener * levels}1{closers}\n".encode()
 
 
 @st.composite
 def mutated(draw: st.DrawFn) -> bytes:
     """A valid session file, then one to three of: a key removed, renamed or given a wrong type
     or an extreme number; characters of TOML syntax inserted or deleted; the file cut short;
-    bytes that are not UTF-8; or padding past the size limit."""
+    bytes that are not UTF-8; a byte-order mark; a line nested too deeply; or padding past the
+    size limit."""
     doc = draw(valid_docs())
     for _ in range(draw(st.integers(1, 3))):
         listed = doc.get("step")
@@ -197,7 +217,9 @@ def mutated(draw: st.DrawFn) -> bytes:
             break
     text = render(doc).encode("utf-8")
     for _ in range(draw(st.integers(0, 2))):
-        how = draw(st.sampled_from(["insert", "delete", "truncate", "bytes", "none"]))
+        how = draw(
+            st.sampled_from(["insert", "delete", "truncate", "bytes", "bom", "deep", "none"])
+        )
         at = draw(st.integers(0, len(text)))
         if how == "insert":
             text = text[:at] + draw(BREAKERS).encode() + text[at:]
@@ -211,6 +233,11 @@ def mutated(draw: st.DrawFn) -> bytes:
                 + draw(st.sampled_from([b"\xff", b"\xfe\xff", b"\xc3", b"\x80\x80", b"\x00"]))
                 + text[at:]
             )
+        elif how == "bom":
+            text = UTF8_BOM + text
+        elif how == "deep":
+            line_start = text.rfind(b"\n", 0, at) + 1
+            text = text[:line_start] + draw(deep()) + text[line_start:]
     if draw(st.integers(0, 99)) == 0:  # now and then a file too big to be a session
         text += b"# " + b"x" * (MAX_FILE_BYTES + draw(st.integers(-10, 10))) + b"\n"
     return text

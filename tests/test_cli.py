@@ -194,3 +194,50 @@ def test_a_report_replaces_a_good_pdf_only_when_whole(tmp_path: Path) -> None:
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF-") and b"%%EOF" in data[-32:] and len(data) > 10_000
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.pdf"], "no temporary file is left"
+
+
+GOOD = 'title = "{title}"\n[[step]]\nkind = "hold"\nname = "Plank"\nseconds = 20\n'
+DEEP = GOOD.format(title="Deep") + "cue = " + "[" * 500 + "]" * 500 + "\n"
+
+
+def test_validate_reports_a_deeply_nested_file_and_goes_on_to_the_next(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, deep, b = tmp_path / "a.toml", tmp_path / "deep.toml", tmp_path / "b.toml"
+    a.write_text(GOOD.format(title="A"))
+    deep.write_text(DEEP)
+    b.write_bytes(b"\xef\xbb\xbf" + GOOD.format(title="B").encode())  # with a byte-order mark
+    assert main(["validate", str(a), str(deep), str(b)]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        f"{a}: ok (1 step, about 30 s)",
+        f"{b}: ok (1 step, about 30 s)",
+    ]
+    assert err.splitlines() == [
+        f"{deep}:6:17: lists and tables are nested too deeply here (at most 10 levels)",
+        "1 of 3 files have problems",
+    ]
+
+
+def test_list_skips_a_deeply_nested_file_and_lists_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("QLTIMER_DATA_DIR", str(tmp_path))
+    sessions = tmp_path / "sessions"
+    sessions.mkdir()
+    (sessions / "a-mine.toml").write_text(GOOD.format(title="Mine first"))
+    (sessions / "b-deep.toml").write_text(DEEP)
+    (sessions / "c-table.toml").write_text(
+        GOOD.format(title="Deep table") + "x = " + "{ a = " * 500 + "1" + " }" * 500 + "\n"
+    )
+    (sessions / "d-mine.toml").write_text(GOOD.format(title="Mine last"))
+    assert main(["list"]) == 0
+    out, err = capsys.readouterr()
+    ids = [line.split()[0] for line in out.splitlines()]
+    assert len(ids) == 8 and {"a-mine", "d-mine", "phase-one", "ql-level-1"} <= set(ids)
+    assert err.splitlines() == [
+        f"{sessions / 'b-deep.toml'}:6:17: lists and tables are nested too deeply here "
+        "(at most 10 levels)",
+        f"{sessions / 'c-table.toml'}:6:65: lists and tables are nested too deeply here "
+        "(at most 10 levels)",
+    ]

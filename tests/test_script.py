@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -9,9 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qltimer import paths
+from qltimer import paths, script
 from qltimer.script import (
     MAX_FILE_BYTES,
+    MAX_NESTING,
     Per,
     Problem,
     ScriptError,
@@ -20,6 +22,8 @@ from qltimer.script import (
     load_session,
     parse_session,
 )
+from qltimer.tomlpos import Shape
+from tests.conftest import REPO
 
 LOCATED = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): (?P<msg>.+)$")
 
@@ -260,3 +264,207 @@ def test_any_input_gives_a_session_or_located_problems(data: bytes | str) -> Non
         assert err.problems
         for p in err.problems:
             assert LOCATED.match(str(p)) and p.line >= 1 and p.col >= 1
+
+
+# -- a byte-order mark at the start -------------------------------------------------------------
+
+BOM = b"\xef\xbb\xbf"
+
+
+def test_a_file_starting_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
+    text = b'title = "Mine"\n[[step]]\nkind = "hold"\nname = "Plank"\nseconds = 20\n'
+    plain, marked = tmp_path / "plain.toml", tmp_path / "marked.toml"
+    plain.write_bytes(text)
+    marked.write_bytes(BOM + text)
+    session = load_session(marked)
+    assert session.title == "Mine" and session.steps == load_session(plain).steps
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "said"),
+    [
+        (b'titel = "x"\n[[step]]\nkind = "rest"\nseconds = 3\n', (1, 1), "unknown key 'titel'"),
+        (b'title = 5\n[[step]]\nkind = "rest"\nseconds = 3\n', (1, 9), "'title' must be text"),
+        (b'title = "x"\n[[step]]\nkind = "rest"\nseconds = 0\n', (4, 11), "can't be zero"),
+        (b'title = "x\n', (1, 11), "not valid TOML"),  # tomllib's own position
+        (b'title = "caf\xe9"\n', (1, 13), "not UTF-8"),
+    ],
+)
+def test_positions_after_a_byte_order_mark_are_as_an_editor_shows_them(
+    tmp_path: Path, text: bytes, where: tuple[int, int], said: str
+) -> None:
+    path = tmp_path / "marked.toml"
+    path.write_bytes(BOM + text)
+    with pytest.raises(ScriptError) as info:
+        load_session(path)
+    (p,) = info.value.problems
+    assert str(p).startswith(f"{path}:{where[0]}:{where[1]}: ") and said in p.message, str(p)
+
+
+# -- nesting too deep to read safely ------------------------------------------------------------
+
+GOOD = 'title = "Mine"\n[[step]]\nkind = "hold"\nname = "Plank"\nseconds = 20\n'
+
+
+def deep_array(levels: int) -> str:
+    return "[" * levels + "]" * levels
+
+
+def deep_table(levels: int) -> str:
+    return "{ a = " * levels + "1" + " }" * levels
+
+
+@pytest.mark.parametrize(
+    ("value", "col"),
+    [
+        (deep_array(500), 7 + MAX_NESTING),  # the first "[" past the limit
+        (deep_table(500), 7 + 6 * MAX_NESTING),  # the first "{" past the limit
+        ("[{ a = " * 250 + "1" + " }]" * 250, 7 + 7 * (MAX_NESTING // 2) + MAX_NESTING % 2),
+    ],
+)
+def test_lists_and_tables_nested_too_deeply_are_located(
+    tmp_path: Path, value: str, col: int
+) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text(f"{GOOD}cue = {value}\n")
+    with pytest.raises(ScriptError) as info:
+        load_session(path)
+    (p,) = info.value.problems
+    assert str(p) == (
+        f"{path}:6:{col}: lists and tables are nested too deeply here "
+        f"(at most {MAX_NESTING} levels)"
+    )
+
+
+@pytest.mark.parametrize("value", [deep_array(MAX_NESTING), deep_table(MAX_NESTING)])
+def test_nesting_up_to_the_limit_is_read(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text(f"{GOOD}tips = {value}\n")
+    with pytest.raises(ScriptError) as info:
+        load_session(path)
+    (p,) = info.value.problems
+    assert at(p)[0] == 6 and "tips" in p.message and "nested" not in p.message, str(p)
+
+
+def test_a_dotted_key_of_too_many_parts_is_located_and_quick(tmp_path: Path) -> None:
+    path = tmp_path / "dotted.toml"
+    path.write_text(f'title = "x"\n{"a." * 100_000}b = 1\n')  # took minutes to read before
+    with pytest.raises(ScriptError) as info:
+        load_session(path)
+    (p,) = info.value.problems
+    assert at(p) == (2, 2 * MAX_NESTING)
+    assert p.message == f"this dotted key is nested too deeply (at most {MAX_NESTING} parts)"
+    path.write_text(f'title = "x"\n{"a." * (MAX_NESTING - 1)}b = 1\n')
+    with pytest.raises(ScriptError) as info:
+        load_session(path)
+    assert "nested" not in str(info.value)
+
+
+def test_no_recursion_error_escapes_even_past_the_nesting_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(script, "shape", lambda text, depth: Shape())  # as if it missed one
+    path = tmp_path / "deep.toml"
+    path.write_text(f"{GOOD}cue = {deep_array(5000)}\n")
+    with pytest.raises(ScriptError) as info:
+        load_session(path)
+    (p,) = info.value.problems
+    assert at(p) == (1, 1) and "nested too deeply" in p.message
+
+
+# -- a multi-line text that is never closed -----------------------------------------------------
+
+
+@pytest.mark.parametrize("quote", ['"""', "'''"])
+def test_an_unclosed_multiline_text_is_reported_where_it_opens(tmp_path: Path, quote: str) -> None:
+    path = tmp_path / "open.toml"
+    path.write_text(f'title = "x"\nsummary = {quote}\nSlow and steady.\n\n{GOOD}')
+    with pytest.raises(ScriptError) as info:
+        load_session(path)
+    (p,) = info.value.problems
+    assert str(p) == (
+        f"{path}:2:11: not valid TOML: the {quote} text that starts here is never closed; "
+        f"end it with {quote}"
+    )
+
+
+def test_a_mistake_before_an_unclosed_multiline_text_is_reported_first(tmp_path: Path) -> None:
+    path = tmp_path / "open.toml"
+    path.write_text('title = = "x"\nsummary = """\nSlow and steady.\n')
+    with pytest.raises(ScriptError) as info:
+        load_session(path)
+    (p,) = info.value.problems
+    assert at(p) == (1, 9) and p.message == "not valid TOML: invalid value"
+
+
+# -- docs/session-format.md says every limit the code enforces ----------------------------------
+
+FORMAT_DOC = (REPO / "docs" / "session-format.md").read_text(encoding="utf-8")
+
+
+def _says(line: str, number: float) -> bool:
+    """Whether *line* has *number* in it as a number of its own (7200 or 7,200; not in 17200)."""
+    forms = {f"{number:g}"} | ({f"{number:,.0f}", f"{number:.0f}"} if number % 1 == 0 else set())
+    return any(re.search(rf"(?<![\d.,]){re.escape(f)}(?!\d|[.,]\d)", line) for f in forms)
+
+
+def _limits_in_code() -> list[tuple[str, list[float]]]:
+    """(key, bounds) for each c.text / c.texts / c.number / c.integer call in script.py: the
+    bounds written out in the call or named by a *_RANGE constant (computed ones are left out)."""
+    found = []
+    for node in ast.walk(ast.parse(Path(script.__file__).read_text(encoding="utf-8"))):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "c"
+            and node.func.attr in ("text", "texts", "number", "integer")
+        ):
+            continue
+        key = node.args[2]
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            continue
+        bounds: list[float] = []
+        for arg in node.args[3:]:
+            if isinstance(arg, ast.Starred) and isinstance(arg.value, ast.Name):
+                bounds += getattr(script, arg.value.id)
+            elif isinstance(arg, ast.Constant):
+                bounds.append(arg.value)
+        bounds += [
+            kw.value.value
+            for kw in node.keywords
+            if kw.arg in ("max_len", "max_items") and isinstance(kw.value, ast.Constant)
+        ]
+        found.append((key.value, bounds))
+    return found
+
+
+def test_the_format_doc_gives_each_keys_limits_as_the_code_checks_them() -> None:
+    limits = _limits_in_code()
+    assert len(limits) >= 30 and ("distance_m", [0.5, 10_000.0]) in limits  # the search works
+    lines = FORMAT_DOC.splitlines()
+    for key, bounds in limits:
+        assert any(
+            re.search(rf"(?<!\w){key}(?!\w)", line) and all(_says(line, b) for b in bounds)
+            for line in lines
+        ), f"no line of docs/session-format.md gives '{key}' with {bounds}"
+
+
+def test_the_format_doc_gives_the_file_wide_limits() -> None:
+    assert f"{MAX_FILE_BYTES:,} bytes" in FORMAT_DOC
+    assert f"at most {MAX_NESTING} levels" in FORMAT_DOC
+    assert f"at most {MAX_NESTING} parts" in FORMAT_DOC
+    two_hours = next(line for line in FORMAT_DOC.splitlines() if "at most two hours" in line)
+    assert _says(two_hours, script.WORK_RANGE[1])
+    keys = {
+        *script.SESSION_KEYS,
+        *script.FREQUENCY_KEYS,
+        *script.COMMON_STEP_KEYS,
+        *script.CUE_KEYS,
+        *(k for keys in script.KIND_KEYS.values() for k in keys),
+    }
+    assert not {k for k in keys if not re.search(rf"(`|\[\[|{{ ){k}\b", FORMAT_DOC)}
+    kinds_table = FORMAT_DOC.split("### The kinds of step")[1].split("\n#")[0].splitlines()
+    for kind, kind_keys in script.KIND_KEYS.items():
+        row = next(line for line in kinds_table if line.startswith(f"| `{kind}` |"))
+        assert all(f"`{k}`" in row or f"`{k} =" in row for k in kind_keys), kind

@@ -7,7 +7,9 @@ from __future__ import annotations
 import os
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from qltimer.script import UTF8_BOM
 from tests.session_fuzz import check, mutated, render, valid_docs
 
 EXAMPLES = int(os.environ.get("QLTIMER_FUZZ_EXAMPLES", "300"))
@@ -19,9 +21,9 @@ FUZZ = settings(
 
 
 @FUZZ
-@given(valid_docs())
-def test_every_generated_valid_session_loads_and_expands(doc: dict[str, object]) -> None:
-    outcome = check(render(doc).encode("utf-8"))
+@given(valid_docs(), st.booleans())
+def test_every_generated_valid_session_loads_and_expands(doc: dict[str, object], bom: bool) -> None:
+    outcome = check((UTF8_BOM if bom else b"") + render(doc).encode("utf-8"))
     assert outcome.valid
     assert outcome.seconds < 1.0
 
