@@ -14,17 +14,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from qltimer import __version__
+from qltimer import __version__, paths
 from qltimer.catalog import load_catalog, resolve
 from qltimer.engine import PhaseKind, expand
 from qltimer.files import WriteError, plain_error, replacing, shown_path
 from qltimer.history import (
     History,
     HistoryError,
-    export_csv,
-    export_json,
     import_file,
     open_history,
+    write_csv,
+    write_json,
 )
 from qltimer.instance import InstanceLock
 from qltimer.script import ScriptError, Session, load_session
@@ -153,19 +153,31 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_history_or_say(recover: bool) -> History | None:
-    """The history, or None after saying why. *recover* closes sessions left running, but
-    only when no qltimer app is running (one may be in the middle of a session)."""
+def _app_running() -> bool:
+    """Whether a qltimer app holds the instance lock now (it may be in the middle of a session)."""
     lock = InstanceLock()
     try:
-        if recover:
-            recover = lock.acquire() and lock.held
-        hist, report = open_history(recover=recover)
+        return not lock.acquire()
+    finally:
+        lock.release()
+
+
+def _open_history_or_say(recover: bool, *, read_only: bool = False) -> History | None:
+    """The history, or None after saying why. *recover* closes sessions left running, but
+    only when no qltimer app is running (one may be in the middle of a session). *read_only*
+    (exports, reports) writes nothing at all, so a read-only history can still be looked at."""
+    try:
+        if read_only:
+            hist, report = open_history(read_only=True)
+        else:
+            lock = InstanceLock()
+            try:
+                hist, report = open_history(recover=recover and lock.acquire() and lock.held)
+            finally:
+                lock.release()
     except HistoryError as err:
         print(f"qltimer: {err}", file=sys.stderr)
         return None
-    finally:
-        lock.release()
     if report.moved_aside:
         print(
             f"note: your history file was damaged; it was moved to {report.moved_aside} and a "
@@ -185,7 +197,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not 1 <= args.weeks <= 520:
         print("qltimer: --weeks must be from 1 to 520", file=sys.stderr)
         return 1
-    hist = _open_history_or_say(recover=False)
+    hist = _open_history_or_say(recover=False, read_only=True)
     if hist is None:
         return 1
     from qltimer.gui.report import make_report_cli  # Qt draws the charts into the PDF
@@ -221,23 +233,28 @@ def cmd_history(args: argparse.Namespace) -> int:
             f"from {shown_path(args.import_file)}"
         )
         return 0
-    hist = _open_history_or_say(recover=False)
+    hist = _open_history_or_say(recover=False, read_only=True)
     if hist is None:
         return 1
+    write = write_csv if args.csv else write_json
+    app_gone = not _app_running()  # then a session marked running was cut off: interrupted
     try:
-        text = export_csv(hist) if args.csv else export_json(hist)
+        if args.output:
+            target = Path(args.output)
+            with replacing(target) as temp, temp.open("w", encoding="utf-8", newline="") as out:
+                write(hist, out, app_gone=app_gone)
+            print(f"history written to {shown_path(target)}", file=sys.stderr)
+        else:
+            write(hist, sys.stdout, app_gone=app_gone)
+            sys.stdout.flush()
+    except WriteError as err:
+        print(f"qltimer: {err}; nothing was changed", file=sys.stderr)
+        return 1
+    except sqlite3.Error as err:
+        print(f"qltimer: can't read your history: {plain_error(err)}", file=sys.stderr)
+        return 1
     finally:
         hist.close()
-    if args.output:
-        try:
-            with replacing(Path(args.output)) as temp:
-                temp.write_text(text, encoding="utf-8")
-        except WriteError as err:
-            print(f"qltimer: {err}; nothing was changed", file=sys.stderr)
-            return 1
-        print(f"history written to {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
     return 0
 
 
@@ -287,7 +304,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _plain_output() -> None:
+    """Output that never raises: a character the terminal's encoding lacks (a non-UTF-8 locale)
+    is replaced, not an error."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _plain_output()
+    paths.pin_data_dir()
     args = build_parser().parse_args(argv)
     if args.command is None:
         from qltimer.gui.app import run_app  # Qt only when a window is wanted

@@ -46,8 +46,15 @@ def data_dir() -> Path:
     """The user's data folder (history, their own sessions). Not created here."""
     override = os.environ.get(DATA_DIR_ENV)
     if override:
-        return Path(override).expanduser()
+        return Path(override).expanduser().absolute()
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def pin_data_dir() -> None:
+    """Make a relative ``QLTIMER_DATA_DIR`` absolute, from the folder qltimer was started in, so
+    every later use (and every child process) means the same folder."""
+    if os.environ.get(DATA_DIR_ENV):
+        os.environ[DATA_DIR_ENV] = str(data_dir())
 
 
 def user_sessions_dir() -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -155,16 +156,68 @@ def test_history_import_of_a_bad_file_says_so(tmp_path: Path) -> None:
     assert "not a qltimer history export" in done.stderr and "nothing was imported" in done.stderr
 
 
-def test_history_export_leaves_a_running_session_alone() -> None:
-    from datetime import UTC, datetime
+def test_after_a_crash_an_export_calls_the_cut_off_session_interrupted() -> None:
+    """No app holds the lock: the session marked running was cut off. The export says so, as the
+    next start will, without writing to the history; while an app runs, running is running."""
+    from datetime import UTC, datetime, timedelta
 
     from qltimer.history import open_history
+    from qltimer.instance import InstanceLock
+    from tests.test_history import step
 
     hist, _ = open_history()
-    key = hist.start_session("x", "X", "", datetime(2026, 5, 1, tzinfo=UTC))
-    assert qltimer("history", "--json").returncode == 0
+    t0 = datetime(2026, 5, 1, 8, tzinfo=UTC)
+    key = hist.start_session("x", "X", "", t0)
+    hist.record_step(key, step(1, "left", 44.25, t0 + timedelta(seconds=10)))
+    for fmt in ("--json", "--csv"):
+        done = qltimer("history", fmt)
+        assert done.returncode == 0, done.stderr
+        if fmt == "--json":
+            (row,) = json.loads(done.stdout)["rows"]
+            assert (row["status"], row["ended_at"]) == ("interrupted", "2026-05-01T08:00:54.250Z")
+        else:
+            assert ",interrupted," in done.stdout and ",running," not in done.stdout
     record = hist.session(key)
-    assert record is not None and record.status == "running"
+    assert record is not None and record.status == "running", "an export writes nothing"
+    with InstanceLock() as lock:
+        assert lock.acquire()
+        done = qltimer("history", "--json")
+    (row,) = json.loads(done.stdout)["rows"]
+    assert (row["status"], row["ended_at"]) == ("running", None)
+
+
+def test_exports_and_reports_work_from_a_read_only_history(tmp_path: Path) -> None:
+    """The data folder on a read-only disk (a bind mount in a namespace of its own)."""
+    import os
+    import shutil
+
+    if shutil.which("unshare") is None or os.geteuid() != 0:
+        pytest.skip("needs root and unshare to mount a folder read-only")
+    _seed_history()
+    data = Path(os.environ["QLTIMER_DATA_DIR"])
+    out = tmp_path / "out"
+    out.mkdir()
+    script = (
+        f"mount --bind {data} {data} && mount -o remount,bind,ro {data} && "
+        f"{sys.executable} -m qltimer history --csv -o {out}/h.csv && "
+        f"{sys.executable} -m qltimer history --json > {out}/h.json && "
+        f"{sys.executable} -m qltimer report -o {out}/r.pdf"
+    )
+    done = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+    )
+    if "Operation not permitted" in done.stderr or "permission denied" in done.stderr.lower():
+        pytest.skip(f"this machine can't make a mount namespace: {done.stderr.strip()}")
+    assert done.returncode == 0, done.stderr
+    assert (out / "h.csv").read_text().count("\n") == 3
+    assert json.loads((out / "h.json").read_text())["rows"][0]["title"] == "QL level 1"
+    assert (out / "r.pdf").read_bytes().startswith(b"%PDF-")
+    assert "readonly" not in done.stderr and "Errno" not in done.stderr
 
 
 @pytest.mark.parametrize("key", ["nope", "missing.toml"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -208,6 +209,15 @@ def test_with_no_sound_device_the_session_still_runs_and_is_recorded(
     check_history(tmp_path / "data", did)
 
 
+def stored_status(data: Path) -> str:
+    """The status in the history file itself (an export tells what it will be)."""
+    conn = sqlite3.connect(f"{(data / 'history.sqlite3').as_uri()}?mode=ro", uri=True)
+    try:
+        return str(conn.execute("SELECT status FROM sessions").fetchone()[0])
+    finally:
+        conn.close()
+
+
 def test_killed_mid_session_the_next_start_shows_it_interrupted_with_its_finished_steps(
     x: Xvfb, tmp_path: Path
 ) -> None:
@@ -219,12 +229,13 @@ def test_killed_mid_session_the_next_start_shows_it_interrupted_with_its_finishe
         kill(proc)  # SIGKILL: no clean-up at all
     finally:
         stop(proc)
+    assert stored_status(data) == "running"  # as the crash left it in the file
     rows = history_rows(data)
-    assert rows[0]["status"] == "running"  # as the crash left it
+    assert rows[0]["status"] == "interrupted", "the app is gone: an export already says so"
     again = start_app([], home, data, display=x.display)
     try:
         home_window = x.window("^qltimer$", timeout=60)
-        wait_for(lambda: history_rows(data)[0]["status"] == "interrupted", 30, "the session closed")
+        wait_for(lambda: stored_status(data) == "interrupted", 30, "the session closed")
         keep(x.grab(home_window, tmp_path / "e2e-after-crash-home-x11.png"))
     finally:
         err = stop(again)

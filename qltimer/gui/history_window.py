@@ -44,9 +44,10 @@ from qltimer.catalog import Catalog
 from qltimer.cli import format_duration, format_seconds
 from qltimer.coach import PAIN_RISE, side_lag
 from qltimer.engine import PAIN
-from qltimer.files import WriteError, plain_error, replacing, shown_path
+from qltimer.files import WriteError, plain_error, shown_path
 from qltimer.gui.charts import DaysCalendar, balance_chart, hold_chart, pain_chart, weekly_chart
 from qltimer.gui.dialogs import Ask
+from qltimer.gui.exporting import ExportJob
 from qltimer.gui.fitting import FrameWatch, fit_window, full_screen_shortcut
 from qltimer.gui.report import write_report
 from qltimer.gui.summary import SummaryView
@@ -54,8 +55,6 @@ from qltimer.history import (
     History,
     HistoryError,
     SessionRecord,
-    export_csv,
-    export_json,
     import_file,
 )
 from qltimer.progress import (
@@ -156,6 +155,7 @@ class HistoryWindow(QMainWindow):
         self.today = today or datetime.now().astimezone().date()
         self._period = period
         self._holds: dict[str, list[HoldPoint]] = {}  # per exercise, until the next reload
+        self.export_job: ExportJob | None = None  # the last export started
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
         self._build_sessions_tab()
@@ -559,7 +559,8 @@ class HistoryWindow(QMainWindow):
         return dialog
 
     # -- export and import -----------------------------------------------------------------------
-    def _export(self, text: str, suffix: str) -> None:
+    def _export(self, suffix: str) -> ExportJob | None:
+        """Ask where, then export off the window's thread with a progress dialog and Cancel."""
         path = Ask.save_path(
             self,
             "Export history",
@@ -567,14 +568,19 @@ class HistoryWindow(QMainWindow):
             f"{suffix.upper()} files (*.{suffix})",
         )
         if path is None:
-            return
-        try:
-            with replacing(path) as temp:
-                temp.write_text(text, encoding="utf-8")
-        except WriteError as err:
-            Ask.error(self, "Export failed", f"{str(err).capitalize()}. Nothing was changed.")
-            return
-        Ask.info(self, "History exported", f"Saved to {path}")
+            return None
+        total = self.history.count_export_rows()
+        job = ExportJob(self, self.history.path, Path(path), suffix, total)
+        job.finished.connect(
+            lambda rows: Ask.info(
+                self, "History exported", f"Saved {rows:,} rows to {shown_path(path)}"
+            )
+        )
+        job.failed.connect(lambda message: Ask.error(self, "Export failed", message))
+        job.cancelled.connect(lambda: Ask.info(self, "Export cancelled", "Nothing was written."))
+        self.export_job = job
+        job.start()
+        return job
 
     @Slot()
     def on_report(self) -> None:
@@ -590,12 +596,12 @@ class HistoryWindow(QMainWindow):
         Ask.info(self, "Report saved", f"Saved to {path}")
 
     @Slot()
-    def on_export_csv(self) -> None:
-        self._export(export_csv(self.history), "csv")
+    def on_export_csv(self) -> ExportJob | None:
+        return self._export("csv")
 
     @Slot()
-    def on_export_json(self) -> None:
-        self._export(export_json(self.history), "json")
+    def on_export_json(self) -> ExportJob | None:
+        return self._export("json")
 
     @Slot()
     def on_import(self) -> None:

@@ -94,8 +94,12 @@ def test_export_and_import_from_the_menu(
     monkeypatch.setattr(
         Ask, "info", classmethod(lambda cls, parent, title, text: told.append(text))
     )
-    window.on_export_json()
-    assert json.loads(target.read_text())["rows"]
+    job = window.on_export_json()
+    assert job is not None
+    with qtbot.waitSignal(job.finished, timeout=10_000):
+        pass
+    rows = json.loads(target.read_text())["rows"]
+    assert rows and told[-1] == f"Saved {len(rows):,} rows to {target}"
     # Import into an empty history through its own window.
     other, _ = open_history(tmp_path / "other.sqlite3")
     second = window_for(qtbot, other)
@@ -126,3 +130,26 @@ def test_esc_closes_the_history_window(qtbot: QtBot, filled: History) -> None:
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_a_cancelled_export_leaves_no_file_and_the_old_one_as_it_was(
+    qtbot: QtBot, filled: History, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qltimer import history as h
+
+    monkeypatch.setattr(h, "_PROGRESS_EVERY", 1)  # a chance to stop after every row
+    window = window_for(qtbot, filled)
+    target = tmp_path / "out.csv"
+    target.write_text("the old export\n")
+    told: list[str] = []
+    monkeypatch.setattr(Ask, "save_path", classmethod(lambda cls, *a: target))
+    monkeypatch.setattr(Ask, "info", classmethod(lambda cls, p, title, text: told.append(title)))
+    job = window.on_export_csv()
+    assert job is not None
+    job.cancel()  # as the dialog's Cancel does, before the first row is out
+    with qtbot.waitSignal(job.cancelled, timeout=10_000):
+        pass
+    assert target.read_text() == "the old export\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out.csv")) == []
+    assert told == ["Export cancelled"]
+    assert not job.dialog.isVisible()
