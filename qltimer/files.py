@@ -28,7 +28,7 @@ class ReadError(Exception):
     """A file could not be read, or is not one qltimer may read; the message is for the person."""
 
 
-class WriteError(Exception):
+class WriteError(OSError):
     """A file could not be written; the message is for the person, in plain words."""
 
 
@@ -86,6 +86,8 @@ def plain_error(err: BaseException) -> str:
         if code is not None and code & 0xFF in _SQLITE_PLAIN:
             return _SQLITE_PLAIN[code & 0xFF]
         return f"the history could not be used ({err})"
+    if isinstance(err, WriteError | ReadError):
+        return str(err)
     if isinstance(err, OSError):
         return plain_os_error(err)
     return str(err) or type(err).__name__

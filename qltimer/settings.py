@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from qltimer import paths
+from qltimer.files import ReadError, read_bounded, replacing, shown_path
 
 FILE_NAME = "settings.json"
 THEMES = ("auto", "light", "dark")
@@ -45,17 +46,31 @@ class Settings:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
+        return cls.load_with_notice(path)[0]
+
+    @classmethod
+    def load_with_notice(cls, path: Path | None = None) -> tuple[Settings, str | None]:
+        """The settings, and what the person should be told about the file (or None).
+
+        Only a regular file is read (a FIFO is skipped, never waited on), at most
+        :data:`MAX_BYTES`. A file that can't be read as settings is kept aside as
+        ``settings.json.bad`` rather than overwritten at the next save."""
         path = path if path is not None else paths.data_dir() / FILE_NAME
         try:
-            with path.open("rb") as file:
-                data = file.read(MAX_BYTES + 1)
-            if len(data) > MAX_BYTES:
-                return cls()
-            raw = json.loads(data.decode("utf-8"))
-        except (OSError, ValueError, RecursionError):  # ValueError: bad JSON or bad UTF-8
-            return cls()
-        if not isinstance(raw, dict):
-            return cls()
+            if not path.exists():
+                return cls(), None
+            if not path.is_file():
+                return cls(), (
+                    f"Your settings file ({shown_path(path)}) is not a regular file, so it was "
+                    "left alone and the usual settings are used."
+                )
+            raw = json.loads(read_bounded(path, MAX_BYTES).decode("utf-8"))
+            if not isinstance(raw, dict):
+                raise ValueError("not a set of named values")
+        except OSError:
+            return cls(), None  # unreadable (permissions): the defaults, and the file left be
+        except (ReadError, ValueError, RecursionError):  # too big, bad UTF-8, bad JSON
+            return cls(), _set_aside(path)
         out = cls()
         for f in fields(cls):
             value = raw.get(f.name)
@@ -69,15 +84,32 @@ class Settings:
             out.window_x = out.window_y = None
         if out.window_width is None or out.window_height is None:
             out.window_width = out.window_height = None
-        return out
+        return out, None
 
     def save(self, path: Path | None = None) -> None:
-        """Write atomically (a crash mid-write leaves the old file). Errors are the caller's."""
+        """Write atomically (a crash mid-write leaves the old file). Errors (OSError) are the
+        caller's. Something there that is not a regular file (a FIFO) is left alone."""
         path = path if path is not None else paths.data_dir() / FILE_NAME
+        if path.exists() and not path.is_file():
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
-        tmp.replace(path)
+        with replacing(path) as temp:
+            temp.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+
+
+def _set_aside(path: Path) -> str:
+    bad = path.with_name(path.name + ".bad")
+    try:
+        path.replace(bad)
+    except OSError:
+        return (
+            f"Your settings file ({shown_path(path)}) could not be read, so the usual settings "
+            "are used this time."
+        )
+    return (
+        f"Your settings file could not be read, so the usual settings are used. It is kept as "
+        f"{shown_path(bad)}."
+    )
 
 
 def _valid(name: str, value: Any, default: Any) -> bool:

@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         if history is not None:
             self.summary = SummaryView(history)
             self.summary.closed.connect(self.on_summary_closed)
+            self.summary.saved.connect(self.on_history_changed)
             self.stack.addWidget(self.summary)
         self._build_menu()
         self.stack.setCurrentWidget(self.home)
@@ -316,7 +317,7 @@ class MainWindow(QMainWindow):
         if self.history is None:
             return
         self._save(lambda: self.history.decide(key, accepted, datetime.now(UTC)))  # type: ignore[union-attr]
-        self.home.refresh()
+        self.on_history_changed()
 
     def _save(self, write: Callable[[], object]) -> None:
         try:
@@ -342,6 +343,7 @@ class MainWindow(QMainWindow):
             view.controller.stop()
             self.stack.removeWidget(view)
             view.deleteLater()
+        self.on_history_changed()
 
     @Slot(str)
     def on_summary_closed(self, _uuid: str) -> None:
@@ -512,7 +514,17 @@ class MainWindow(QMainWindow):
             from qltimer.gui.history_window import HistoryWindow
 
             self.history_window = HistoryWindow(self.history, self.catalog)
+            self.history_window.history_changed.connect(self.on_history_changed)
         return self.history_window
+
+    @Slot()
+    def on_history_changed(self, *_: object) -> None:
+        """Something was added to the history (an import, answers, a finished session): home
+        and an open History window show it now, not at the next start."""
+        self.home.refresh(datetime.now().astimezone().date())
+        window = self.history_window
+        if window is not None and window.isVisible():
+            window.reload()
 
     @Slot()
     def on_show_history(self) -> None:
@@ -612,7 +624,9 @@ def run_app(start: Session | None = None, answers: tuple[int | None, bool] | Non
         notices += rescue_notices(import_rescued(history))
     except (HistoryError, OSError) as err:
         notices = [history_problem(err)]
-    settings = Settings.load()
+    settings, settings_notice = Settings.load_with_notice()
+    if settings_notice:
+        notices.append(settings_notice)
     player = make_player(settings.volume / 100, settings.muted)
     window = MainWindow(
         load_catalog(),

@@ -133,7 +133,7 @@ class SessionsModel(QAbstractTableModel):
 
 class HistoryWindow(QMainWindow):
     """Signals:
-    history_changed(): an import added something.
+    history_changed(): an import, or answers saved in a session's summary, changed it.
     """
 
     history_changed = Signal()
@@ -551,6 +551,7 @@ class HistoryWindow(QMainWindow):
         layout = QVBoxLayout(dialog)
         layout.setContentsMargins(0, 0, 0, 0)
         view = SummaryView(self.history)
+        view.saved.connect(lambda _uuid: self.history_changed.emit())
         layout.addWidget(view)
         view.show_session(record.uuid)
         view.closed.connect(dialog.accept)
@@ -620,7 +621,8 @@ class HistoryWindow(QMainWindow):
         Ask.info(
             self,
             "History imported",
-            f"Added {sessions} sessions and {steps} steps that were not here yet.",
+            f"Added {sessions} session{'' if sessions == 1 else 's'} and {steps} "
+            f"step{'' if steps == 1 else 's'} that were not here yet.",
         )
         self.reload()
         self.history_changed.emit()

@@ -5,6 +5,7 @@ Everything here works from the keyboard: digits pick a score, Tab moves on, Ente
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import (
 from qltimer.cli import format_seconds
 from qltimer.coach import REFERENCE_CAVEAT, REFERENCES, balance_verdict, pain_flag, side_lag
 from qltimer.engine import CUT_SHORT, ENDED_HERE, PAIN
+from qltimer.files import plain_error
+from qltimer.gui.dialogs import Ask
 from qltimer.gui.fitting import ScrollPage
 from qltimer.history import History, SessionRecord, StepRecord
 from qltimer.progress import BALANCE_BAND, SummaryRow, hold_gaps, hold_points, in_band, summarize
@@ -133,9 +136,11 @@ class SummaryView(QWidget):
 
     Signals:
         closed(str): the person saved (or skipped) the questions for this session UUID.
+        saved(str): what they said went into the history (home and charts show it now).
     """
 
     closed = Signal(str)
+    saved = Signal(str)
 
     def __init__(self, history: History, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -390,10 +395,20 @@ class SummaryView(QWidget):
     def on_save(self) -> None:
         if not self.uuid:
             return
-        self.history.annotate(
-            self.uuid,
-            pain_after=self.pain.value(),
-            effort=self.effort.value(),
-            note=self.note.text().strip(),
-        )
+        try:
+            self.history.annotate(
+                self.uuid,
+                pain_after=self.pain.value(),
+                effort=self.effort.value(),
+                note=self.note.text().strip(),
+            )
+        except (sqlite3.Error, OSError, ValueError) as err:  # ValueError: a value refused
+            Ask.error(
+                self,
+                "Not saved",
+                f"Your answers could not be saved to your history: {plain_error(err)}. They are "
+                "still here: try Save again, or close this to go on without them.",
+            )
+            return
+        self.saved.emit(self.uuid)
         self.closed.emit(self.uuid)

@@ -178,3 +178,35 @@ def test_on_a_short_screen_the_question_being_answered_scrolls_into_sight(
     assert view.focusWidget() is view.effort and in_sight(view.effort)
     qtbot.keyClick(view.effort, Qt.Key.Key_5)
     assert view.focusWidget() is view.note and in_sight(view.note)
+
+
+def test_answers_that_cant_be_saved_are_said_plainly_and_kept_on_screen(
+    qtbot: QtBot, two_sessions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program holds the history: a plain message, never the crash dialog."""
+    import sqlite3
+
+    from qltimer.gui.dialogs import Ask
+
+    hist, key = two_sessions
+    hist.conn.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(tmp_path / "h.sqlite3", isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    said: list[str] = []
+    monkeypatch.setattr(Ask, "error", classmethod(lambda cls, p, title, text: said.append(text)))
+    view = SummaryView(hist)
+    qtbot.addWidget(view)
+    view.show_session(key)
+    view.note.setText("tired today")
+    with qtbot.assertNotEmitted(view.closed):
+        view.on_save()
+    assert said and said[0].startswith(
+        "Your answers could not be saved to your history: another program is using your "
+        "history file."
+    )
+    assert view.note.text() == "tired today"
+    other.execute("ROLLBACK")
+    with qtbot.waitSignal(view.closed):
+        view.on_save()
+    record = hist.session(key)
+    assert record is not None and record.note == "tired today"

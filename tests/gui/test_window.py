@@ -178,3 +178,38 @@ def test_f11_switches_full_screen_on_every_page(qtbot: QtBot, history: History, 
     for widget in QApplication.topLevelWidgets():
         if widget is not window and widget.isVisible():
             widget.close()
+
+
+def test_home_and_the_history_window_show_an_import_and_saved_answers_at_once(
+    qtbot: QtBot, history: History, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11, item 4: no waiting for the next start to see what was added."""
+    from datetime import timedelta
+
+    from qltimer.gui.dialogs import Ask
+    from qltimer.history import export_json
+
+    source, _ = open_history(tmp_path / "other.sqlite3")
+    started = datetime.now(UTC) - timedelta(minutes=20)
+    key = source.start_session("phase-one", "Phase one", "", started)
+    source.finish_session(key, "completed", started + timedelta(minutes=15))
+    export = tmp_path / "export.json"
+    export.write_text(export_json(source), encoding="utf-8")
+    window = shown(qtbot, Settings(safety_acknowledged=True), history)
+    assert window.home.status["phase-one"].startswith("not done yet")
+    told: list[str] = []
+    monkeypatch.setattr(Ask, "open_path", classmethod(lambda cls, *a: export))
+    monkeypatch.setattr(Ask, "info", classmethod(lambda cls, p, t, text: told.append(text)))
+    hw = window.open_history()
+    hw.show()
+    qtbot.waitExposed(hw)
+    hw.on_import()
+    assert told == ["Added 1 session and 0 steps that were not here yet."]
+    assert window.home.status["phase-one"].startswith("last done today")
+    assert hw.model.rowCount() == 1
+    # Answers saved on the main window's summary show in the open History window at once.
+    assert window.summary is not None
+    window.summary.show_session(key)
+    window.summary.note.setText("felt strong")
+    window.summary.on_save()
+    assert hw.model.records[0].note == "felt strong"
