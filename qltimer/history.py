@@ -349,7 +349,8 @@ def open_history(
     path = path if path is not None else default_path()
     clock = now or (lambda: datetime.now(UTC))
     if read_only:
-        return _open_read_only(path, clock), OpenReport()
+        notes: list[str] = []
+        return _open_read_only(path, clock, notes), OpenReport(set_aside=tuple(notes))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -379,7 +380,7 @@ def open_history(
     if 0 < version < SCHEMA_VERSION:
         backup = path.with_name(f"{path.name}.v{version}-backup-{_stamp(clock())}")
         _copy_database(path, backup)
-    notes: list[str] = []
+    notes = []
     try:
         conn = _connect(path, busy_timeout)
         _migrate(conn, version, notes)
@@ -399,7 +400,7 @@ def open_history(
     )
 
 
-def _open_read_only(path: Path, clock: Callable[[], datetime]) -> History:
+def _open_read_only(path: Path, clock: Callable[[], datetime], notes: list[str]) -> History:
     """The history at *path* for reading only. No file yet gives an empty one (in memory); a
     file at an older schema is copied into memory and brought up to date there; a damaged one
     is said (it is moved aside at the next start of the app, not here)."""
@@ -428,7 +429,7 @@ def _open_read_only(path: Path, clock: Callable[[], datetime]) -> History:
                 source = _read_only_connect(path)
                 source.backup(conn)
                 source.close()
-            _migrate(conn, found, [])
+            _migrate(conn, found, notes)
     except sqlite3.Error as err:
         raise HistoryError(f"can't read your history ({path}): {plain_error(err)}") from None
     conn.row_factory = sqlite3.Row

@@ -246,3 +246,32 @@ def test_a_row_spoiled_by_hand_after_opening_is_left_out_when_read(tmp_path: Pat
     assert [s.uuid for s in hist.sessions()] == [keys[1]]
     assert hist.last_done() == {"ql-level-1": T0 + timedelta(days=2)}
     assert len(hist.unreadable) == 1 and "ended_at is 'soon'" in hist.unreadable[0]
+
+
+def test_a_report_and_an_export_of_an_old_history_with_bad_rows_work(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    """The issue's case: a session dated year 9999 crashed `report` and left a 0-byte PDF."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    _old_history_with_bad_rows(data_dir / "history.sqlite3")
+    pdf = tmp_path / "r.pdf"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "QT_QPA_PLATFORM": "offscreen"}
+    for args in (["report", "-o", str(pdf), "--weeks", "520"], ["history", "--json"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "qltimer", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+        assert "note: left out of your history (kept aside in the file): a session" in done.stderr
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert len(json.loads(done.stdout)["rows"]) == 3  # the good steps of the two good sessions

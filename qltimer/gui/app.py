@@ -636,6 +636,10 @@ def run_app(start: Session | None = None, answers: tuple[int | None, bool] | Non
         settings=settings,
         rescue_without_history=history is None,
     )
+    if history is not None and history.unreadable:  # a hand edit since the file was checked
+        window.home.add_notices(
+            [f"Left out of your history, as qltimer can't use it: {n}." for n in history.unreadable]
+        )
     window.show()
     if start is not None:
         window.start_when_ready(start, answers)
