@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCharts import QChart
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCharts import QChart, QDateTimeAxis
+from PySide6.QtCore import QDate, QDateTime, QMarginsF, QRectF, QSizeF, Qt, QTime
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import QGraphicsScene
 
@@ -85,9 +85,11 @@ class _Doc:
         self.p.drawText(rect, flags, text)
         self.y = rect.bottom() + gap
 
-    def chart(self, chart: QChart, height: float) -> None:
+    def chart(self, chart: QChart, height: float, dates: tuple[datetime, datetime]) -> None:
+        """*chart*, its date axis running over *dates* (its first and last points)."""
         self.make_room(height)
         _compact(chart)
+        _by_year(chart, *dates)
         scene = QGraphicsScene()
         scene.addItem(chart)
         chart.resize(QSizeF(self.width, height))
@@ -183,6 +185,34 @@ def _compact(chart: QChart) -> None:
             setter(font)
 
 
+YEARS_BY_YEAR = 4  # a date axis over this many calendar years or more is marked by year
+
+
+def _by_year(chart: QChart, first: datetime, last: datetime) -> None:
+    """When the points from *first* to *last* span several years, the dates along the bottom
+    are each new year (every other one past twelve) under its number, instead of six evenly
+    spread dates falling on odd months."""
+    start = (first - timedelta(days=3)).astimezone().year
+    end = (last + timedelta(days=3)).astimezone().year + 1
+    years = end - start
+    if years < YEARS_BY_YEAR:
+        return
+    step = -(-years // 12)
+    years = -(-years // step) * step
+    for axis in chart.axes(Qt.Orientation.Horizontal):
+        if isinstance(axis, QDateTimeAxis):
+            # Qt spreads the ticks evenly in time, so with leap years a tick can be most of a
+            # day off the new year: from noon on 2 January each one falls on 1 to 3 January.
+            # (The 3 days kept above keep a point from falling off either end.)
+            noon = QTime(12, 0)
+            axis.setRange(
+                QDateTime(QDate(start, 1, 2), noon),
+                QDateTime(QDate(start + years, 1, 2), noon),
+            )
+            axis.setFormat("yyyy")
+            axis.setTickCount(years // step + 1)
+
+
 def _day(d: date) -> str:
     return d.strftime("%d %b %Y").lstrip("0")
 
@@ -273,7 +303,9 @@ def _draw_report(
     weekly = len(sessions) > 40
     points = weekly_best(sessions) if weekly else sessions
     if points and exercise:
-        doc.chart(hold_chart(points, exercise, weekly=weekly), 330)
+        doc.chart(
+            hold_chart(points, exercise, weekly=weekly), 330, (points[0].when, points[-1].when)
+        )
         lag = coach.side_lag(sessions)  # the last sessions, as the app says it
         doc.text(lag.text() if lag else "Left and right: within the balanced range lately.")
     else:
@@ -281,13 +313,14 @@ def _draw_report(
 
     doc.new_page()
     if any(p.ratio is not None for p in points) and exercise:
-        doc.chart(balance_chart(points, exercise, weekly=weekly), 300)
+        paired = [p.when for p in points if p.ratio is not None]
+        doc.chart(balance_chart(points, exercise, weekly=weekly), 300, (paired[0], paired[-1]))
     pains = pain_points(done)
     weekly = len(pains) > 40
     if weekly:
         pains = weekly_pain(pains)
     if pains:
-        doc.chart(pain_chart(pains, weekly=weekly), 300)
+        doc.chart(pain_chart(pains, weekly=weekly), 300, (pains[0].when, pains[-1].when))
         rises = [
             r
             for r in done

@@ -1,6 +1,6 @@
 """The longest report (520 weeks of a ten-year history) read back with Qt's own PDF reader:
 the week table goes on over as many pages as it needs and nothing is drawn in the bottom margin,
-and the hold chart is on a page with its lines drawn across the span."""
+and the hold chart is on a page with its lines drawn across the years."""
 
 from __future__ import annotations
 
@@ -128,3 +128,9 @@ def test_the_longest_report_draws_the_hold_chart(long_report: QPdfDocument) -> N
         # Drawn across the decade, not bunched at one end: from its first year to its last.
         xs = sorted({x for x, _ in dots})
         assert xs[-1] - xs[0] > 0.75 * plot.width(), color.name()
+    # Along the bottom, each new year of the ten (and the one they run into), by its number.
+    marks = next(text for text, box in lines if low - 20 < box.top() < low and "20" in text)
+    years = [int(y) for y in marks.split()]
+    this_year = datetime.now().astimezone().year
+    assert years == list(range(years[0], years[-1] + 1)), marks
+    assert years[0] <= this_year - 9 and this_year + 1 <= years[-1] <= this_year + 2, marks
