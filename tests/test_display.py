@@ -1,6 +1,6 @@
 """With no display to open on, `qltimer` says so in one plain line and exits 1, where Qt would
 print several misleading ones ("xcb-cursor0 is needed", "Reinstalling ... may fix this") and
-abort."""
+abort. The report, which opens no window, is made all the same."""
 
 from __future__ import annotations
 
@@ -143,3 +143,12 @@ def test_platforms_without_a_display_server_are_left_to_qt() -> None:
         assert display_problem({"QT_QPA_PLATFORM": name}) is None, name
     asked_for_x = display_problem({"QT_QPA_PLATFORM": "xcb", "WAYLAND_DISPLAY": "wayland-0"})
     assert asked_for_x == f"no graphical display found (DISPLAY is unset); {NEEDS}"
+
+
+def test_the_report_needs_no_display(tmp_path: Path, nobody: str) -> None:
+    for env in (bare_env(tmp_path), bare_env(tmp_path, DISPLAY=nobody)):
+        out = tmp_path / "report.pdf"
+        done = qltimer(["report", "-o", str(out)], env)
+        assert done.returncode == 0, done.stderr
+        assert out.read_bytes().startswith(b"%PDF-")
+        out.unlink()

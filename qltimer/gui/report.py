@@ -413,16 +413,18 @@ def _notes(doc: _Doc, done: list[SessionRecord]) -> None:
 
 
 def make_report_cli(output: Path, weeks: int, *, opener: Callable[[], History]) -> Path:
-    """For ``qltimer report``: a QApplication (offscreen when there is no display) and the PDF."""
+    """For ``qltimer report``: a QApplication (offscreen on Linux) and the PDF.
+
+    The report opens no window, so it needs no display: with one set that can't be reached
+    (DISPLAY=:99 with nothing there) Qt's xcb plugin would abort the process.
+    """
     import os
     import sys
 
     from qltimer.catalog import load_catalog
     from qltimer.gui.app import make_app
 
-    if sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    ):
+    if sys.platform.startswith("linux"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     make_app()
     return write_report(opener(), load_catalog(), output, weeks=weeks)
