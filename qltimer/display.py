@@ -18,12 +18,15 @@ import os
 import re
 import socket
 import sys
+import time
 from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
 
 NEEDS = "the app needs a desktop session. The command-line tools (qltimer --help) work without one."
 X_DISPLAY = re.compile(r"^(?P<host>[^:]*):(?P<number>\d+)(?:\.\d+)?$")
 TCP_WAIT = 3.0  # seconds for an X server over the network to answer
+X_RETRY = (0.1, 0.4)  # seconds before asking an X server that said no again
+_held: dict[str, tuple[ctypes.CDLL, int]] = {}  # X connections open until release()
 
 
 def display_problem(environ: MutableMapping[str, str] | None = None) -> str | None:
@@ -88,10 +91,9 @@ def _x_problem(env: Mapping[str, str]) -> str | None:
     host, number = match["host"], int(match["number"])
     if not _x_answers(host, number):
         return f"no X server answers at DISPLAY={display}"
-    refused = _xcb_refuses(display)
-    if refused:
-        return f"the X server at DISPLAY={display} refused the connection (is XAUTHORITY right?)"
-    return None
+    if display in _held or not _xcb_refuses(display):
+        return None
+    return f"the X server at DISPLAY={display} refused the connection (is XAUTHORITY right?)"
 
 
 def _x_answers(host: str, number: int) -> bool:
@@ -121,7 +123,12 @@ def _connects(family: int, address: str) -> bool:
 
 def _xcb_refuses(display: str) -> bool:
     """True when libxcb, as Qt uses it, can't connect (the server said no: authorisation);
-    False when it can, or when libxcb is not there to ask."""
+    False when it can, or when libxcb is not there to ask.
+
+    A connection made is kept open until :func:`release`: an X server left with no client
+    resets (Xvfb does), and while it resets it turns Qt away. A refusal is asked again after
+    a moment, for the same reason: the last program to leave may have just set off a reset.
+    """
     try:
         xcb = ctypes.CDLL("libxcb.so.1")
     except OSError:
@@ -130,11 +137,22 @@ def _xcb_refuses(display: str) -> bool:
     xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
     xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
     xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
-    with _quiet_stderr():  # libxcb prints the server's refusal there itself
-        connection = xcb.xcb_connect(display.encode(), None)
-    try:
-        return bool(xcb.xcb_connection_has_error(connection))
-    finally:
+    for wait in (*X_RETRY, None):
+        with _quiet_stderr():  # libxcb prints the server's refusal there itself
+            connection = xcb.xcb_connect(display.encode(), None)
+        if not xcb.xcb_connection_has_error(connection):
+            _held[display] = (xcb, connection)
+            return False
+        xcb.xcb_disconnect(connection)
+        if wait is not None:
+            time.sleep(wait)
+    return True
+
+
+def release() -> None:
+    """Close the X connection :func:`display_problem` kept open; for once Qt has its own."""
+    while _held:
+        xcb, connection = _held.popitem()[1]
         xcb.xcb_disconnect(connection)
 
 

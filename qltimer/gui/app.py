@@ -26,7 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
-from qltimer import __version__, paths
+from qltimer import __version__, display, paths
 from qltimer.audio import CuePlayer, SilentPlayer, make_player
 from qltimer.catalog import Catalog, load_catalog
 from qltimer.coach import flare_variant
@@ -606,6 +606,7 @@ def run_app(start: Session | None = None, answers: tuple[int | None, bool] | Non
     128 + the signal's number (130 or 143), as shells report a program a signal stopped.
     """
     app = make_app()
+    display.release()  # Qt has its own connection now
     sys.excepthook = _excepthook
     stops = StopSignals(app)
     stopped: list[int] = []
