@@ -16,6 +16,7 @@ from pathlib import Path
 
 from qltimer import __version__, paths
 from qltimer.catalog import load_catalog, resolve
+from qltimer.display import display_problem
 from qltimer.engine import PhaseKind, expand
 from qltimer.files import WriteError, plain_error, replacing, shown_path
 from qltimer.history import (
@@ -113,11 +114,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     session = _session_or_say(args.session)
     if session is None:
         return 1
+    if not _display_or_say():
+        return 1
     from qltimer.gui.app import run_app  # Qt only when a window is wanted
 
     if args.pain is None and not args.flare:
         return int(run_app(start=session))  # asked on screen, as Start does
     return int(run_app(start=session, answers=(args.pain, args.flare)))
+
+
+def _display_or_say() -> bool:
+    """True when the window can open; else False after saying why in one line (Qt would
+    print several misleading ones and abort)."""
+    problem = display_problem()
+    if problem is not None:
+        print(f"qltimer: {problem}", file=sys.stderr)
+    return problem is None
 
 
 def _pain_score(text: str) -> int:
@@ -318,6 +330,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths.pin_data_dir()
     args = build_parser().parse_args(argv)
     if args.command is None:
+        if not _display_or_say():
+            return 1
         from qltimer.gui.app import run_app  # Qt only when a window is wanted
 
         return int(run_app())

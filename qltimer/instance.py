@@ -63,7 +63,10 @@ class InstanceLock:
 
     def release(self) -> None:
         if self._file is not None:
-            self._file.close()  # closing drops the lock
+            # Closing drops the lock. It also writes out our process id if a full disk held it
+            # back in acquire, and fails again the same way: the file is closed all the same.
+            with contextlib.suppress(OSError):
+                self._file.close()
             self._file = None
         self.held = False
 

@@ -26,7 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
-from qltimer import __version__, paths
+from qltimer import __version__, display, paths
 from qltimer.audio import CuePlayer, SilentPlayer, make_player
 from qltimer.catalog import Catalog, load_catalog
 from qltimer.coach import flare_variant
@@ -38,6 +38,7 @@ from qltimer.gui.fitting import FRAME_GUESS, FrameWatch, screen_areas, toggle_fu
 from qltimer.gui.home import HomeView
 from qltimer.gui.run_view import RunController, RunView
 from qltimer.gui.saving import SaveKeeper
+from qltimer.gui.stopsignals import StopSignals, exit_code, signal_name
 from qltimer.gui.summary import SummaryView
 from qltimer.gui.theme import dark_palette, wants_dark
 from qltimer.history import History, HistoryError, OpenReport, open_history
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self.theme_choice = self.settings.theme
         self.dark = False
         self.run_view: RunView | None = None
+        self.stopping = False  # closing for SIGINT or SIGTERM: no question asked
         self.apply_theme(self.theme_choice)
         hints = QGuiApplication.styleHints()
         hints.colorSchemeChanged.connect(lambda _scheme: self.apply_theme(self.theme_choice))
@@ -420,7 +422,9 @@ class MainWindow(QMainWindow):
             self.run_view.controller.end_early()
         if self.keeper.unsaved:
             self.keeper.retry()
-        if self.keeper.unsaved and not self.keeper.copies_safe:
+        if self.keeper.unsaved and not self.keeper.copies_safe and self.stopping:
+            print(f"qltimer: {self.keeper.text}", file=sys.stderr)  # nobody may be there to ask
+        elif self.keeper.unsaved and not self.keeper.copies_safe:
             keep_open = Ask.confirm(
                 self,
                 "Results not saved",
@@ -433,6 +437,16 @@ class MainWindow(QMainWindow):
                 return
         self.remember_window()
         super().closeEvent(event)
+
+    def session_running(self) -> bool:
+        return self.run_view is not None and not self.run_view.controller.run.finished
+
+    def stop(self) -> None:
+        """SIGINT or SIGTERM: close as the window's close button does (a session running is
+        ended early, as End does, and the window's place is kept), but asking nothing: the
+        signal may come from a logout with nobody at the screen."""
+        self.stopping = True
+        self.close()
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu("&History")
@@ -606,9 +620,44 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 def run_app(start: Session | None = None, answers: tuple[int | None, bool] | None = None) -> int:
     """The app; with *start*, straight into that session (its question first, unless
-    *answers* gives pain now and flare day)."""
+    *answers* gives pain now and flare day).
+
+    SIGINT (Ctrl+C) and SIGTERM close it as the window's close button would, without a
+    question, a session running being ended early as End does; the app then exits with
+    128 + the signal's number (130 or 143), as shells report a program a signal stopped.
+    """
     app = make_app()
+    display.release()  # Qt has its own connection now
     sys.excepthook = _excepthook
+    stops = StopSignals(app)
+    stopped: list[int] = []
+    windows: list[MainWindow] = []
+
+    def on_stop(signum: int) -> None:
+        if not stopped:
+            running = bool(windows) and windows[0].session_running()
+            ended = "; the session in progress was ended early" if running else ""
+            print(f"qltimer: stopped by {signal_name(signum)}{ended}", file=sys.stderr)
+            stopped.append(signum)
+            if windows:
+                windows[0].stop()
+        app.closeAllWindows()  # a dialog open over it, or the other windows
+        app.exit(exit_code(stopped[0]))
+
+    stops.received.connect(on_stop)
+    try:
+        code = _run_app(app, windows, start, answers)
+    finally:
+        stops.uninstall()
+    return exit_code(stopped[0]) if stopped else code
+
+
+def _run_app(
+    app: QApplication,
+    windows: list[MainWindow],
+    start: Session | None,
+    answers: tuple[int | None, bool] | None,
+) -> int:
     lock = InstanceLock()
     if not lock.acquire():
         text = already_running(lock.holder)
@@ -640,6 +689,7 @@ def run_app(start: Session | None = None, answers: tuple[int | None, bool] | Non
         window.home.add_notices(
             [f"Left out of your history, as qltimer can't use it: {n}." for n in history.unreadable]
         )
+    windows.append(window)
     window.show()
     if start is not None:
         window.start_when_ready(start, answers)
