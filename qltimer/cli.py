@@ -9,6 +9,7 @@ qltimer show SESSION        the timed plan of a session (an id or a file)
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -168,6 +169,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 def _app_running() -> bool:
     """Whether a qltimer app holds the instance lock now (it may be in the middle of a session)."""
     lock = InstanceLock()
+    if not lock.path.parent.is_dir():
+        return False  # no data folder, so no app using it (and none is made for a look)
     try:
         return not lock.acquire()
     finally:
@@ -202,7 +205,7 @@ def _open_history_or_say(recover: bool, *, read_only: bool = False) -> History |
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -243,6 +246,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         print(
             f"imported {_count(sessions, 'new session')} and {_count(steps, 'new step')} "
             f"from {shown_path(args.import_file)}"
+            + ("" if sessions or steps else " (everything in it was already here)")
         )
         return 0
     hist = _open_history_or_say(recover=False, read_only=True)
@@ -254,11 +258,17 @@ def cmd_history(args: argparse.Namespace) -> int:
         if args.output:
             target = Path(args.output)
             with replacing(target) as temp, temp.open("w", encoding="utf-8", newline="") as out:
-                write(hist, out, app_gone=app_gone)
-            print(f"history written to {shown_path(target)}", file=sys.stderr)
+                rows = write(hist, out, app_gone=app_gone)
+            print(
+                f"history written to {shown_path(target)} ({_count(rows, 'row')})", file=sys.stderr
+            )
         else:
-            write(hist, sys.stdout, app_gone=app_gone)
-            sys.stdout.flush()
+            try:
+                write(hist, sys.stdout, app_gone=app_gone)
+                sys.stdout.flush()
+            except BrokenPipeError:  # `qltimer history --csv | head`: the reader has enough
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                return 0
     except WriteError as err:
         print(f"qltimer: {err}; nothing was changed", file=sys.stderr)
         return 1

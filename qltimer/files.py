@@ -141,6 +141,8 @@ def read_bounded(path: Path, limit: int) -> bytes:
         raise ReadError(f"can't read {name}: {plain_os_error(err, reading=True)}") from None
     try:
         info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ReadError(f"can't read {name}: it is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
             raise ReadError(f"can't read {name}: it is not a regular file")
         if info.st_size > limit:

@@ -355,10 +355,7 @@ def open_history(
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         if err.errno in (errno.EEXIST, errno.ENOTDIR):
-            raise HistoryError(
-                f"your qltimer data folder ({shown_path(path.parent)}) is a file, not a folder; "
-                "move that file away, or set QLTIMER_DATA_DIR to a folder"
-            ) from None
+            raise HistoryError(_folder_is_a_file(path.parent)) from None
         raise HistoryError(
             f"can't make your qltimer data folder ({shown_path(path.parent)}): {plain_error(err)}"
         ) from None
@@ -404,6 +401,8 @@ def _open_read_only(path: Path, clock: Callable[[], datetime], notes: list[str])
     """The history at *path* for reading only. No file yet gives an empty one (in memory); a
     file at an older schema is copied into memory and brought up to date there; a damaged one
     is said (it is moved aside at the next start of the app, not here)."""
+    if path.parent.exists() and not path.parent.is_dir():
+        raise HistoryError(_folder_is_a_file(path.parent))
     try:
         exists = path.is_file()
         # No quick_check: it reads the whole file, and damage found while reading is said then.
@@ -434,6 +433,13 @@ def _open_read_only(path: Path, clock: Callable[[], datetime], notes: list[str])
         raise HistoryError(f"can't read your history ({path}): {plain_error(err)}") from None
     conn.row_factory = sqlite3.Row
     return History(conn, path, clock)
+
+
+def _folder_is_a_file(folder: Path) -> str:
+    return (
+        f"your qltimer data folder ({shown_path(folder)}) is a file, not a folder; move that "
+        "file away, or set QLTIMER_DATA_DIR to a folder"
+    )
 
 
 def _read_only_connect(path: Path) -> sqlite3.Connection:
@@ -1007,16 +1013,24 @@ MAX_IMPORT_BYTES = 256 * 1024 * 1024  # ten years of training export to about 70
 
 def import_json(history: History, text: str | bytes, *, finish: bool = False) -> tuple[int, int]:
     """Add an export's rows to *history*, all or none (see :meth:`History.import_rows`)."""
-    try:
-        if isinstance(text, bytes):
+    if isinstance(text, bytes):
+        try:
             text = text.decode("utf-8-sig")  # an export is UTF-8; an editor may add a BOM
+        except UnicodeDecodeError:
+            raise HistoryError("not a qltimer history export: it is not UTF-8 text") from None
+    try:
         doc = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as err:
+        if not text.strip():
+            raise HistoryError("the file is empty") from None
+        if text.lstrip().startswith("uuid,"):
+            raise HistoryError(
+                "this is a CSV export, which is for spreadsheets; import the JSON export"
+            ) from None
         raise HistoryError(
-            f"not a qltimer history export: {err.msg} at line {err.lineno}, column {err.colno}"
+            f"not a qltimer history export (its JSON is broken at line {err.lineno}, column "
+            f"{err.colno}: {err.msg.lower()})"
         ) from None
-    except UnicodeDecodeError:
-        raise HistoryError("not a qltimer history export: it is not UTF-8 text") from None
     except (ValueError, RecursionError) as err:  # NaN, nesting deeper than Python goes
         what = "nested too deeply" if isinstance(err, RecursionError) else str(err)
         raise HistoryError(f"not a qltimer history export: {what}") from None

@@ -99,6 +99,10 @@ class Settings:
 
 def _set_aside(path: Path) -> str:
     bad = path.with_name(path.name + ".bad")
+    n = 1
+    while bad.exists():  # an earlier bad file is kept too
+        bad = path.with_name(f"{path.name}.bad-{n}")
+        n += 1
     try:
         path.replace(bad)
     except OSError:

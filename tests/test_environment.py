@@ -106,3 +106,64 @@ def test_corrupt_settings_are_kept_aside_with_a_notice(data_dir: Path, text: str
     Settings(volume=20).save()
     assert Settings.load() == Settings(volume=20)
     assert bad.read_bytes() == text.encode("utf-8", "surrogateescape"), "never overwritten"
+
+
+def test_a_data_folder_that_is_a_file_is_said_by_exports_and_reports_too(tmp_path: Path) -> None:
+    in_the_way = tmp_path / "data"
+    in_the_way.write_text("not a folder")
+    env = {"QLTIMER_DATA_DIR": str(in_the_way), "QT_QPA_PLATFORM": "offscreen"}
+    for args in (["history", "--json"], ["report", "-o", str(tmp_path / "r.pdf")]):
+        done = run(*args, env=env)
+        assert done.returncode == 1 and done.stdout == ""
+        assert "is a file, not a folder" in done.stderr
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def test_a_look_at_the_history_makes_no_data_folder(tmp_path: Path) -> None:
+    done = run("history", "--csv", env={"QLTIMER_DATA_DIR": "relative/dir"}, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("uuid,session_id,")
+    assert not (tmp_path / "relative").exists()
+
+
+def test_an_export_piped_into_head_ends_quietly(tmp_path: Path) -> None:
+    from tests.test_cli import _seed_history
+
+    data = tmp_path / "data"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "QLTIMER_DATA_DIR": str(data)}
+    os.environ["QLTIMER_DATA_DIR"] = str(data)
+    try:
+        for _ in range(30):
+            _seed_history()
+    finally:
+        os.environ.pop("QLTIMER_DATA_DIR")
+    done = subprocess.run(
+        f"'{sys.executable}' -m qltimer history --csv | head -2",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert len(done.stdout.splitlines()) == 2
+    assert done.stderr == "", done.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ("", "the file is empty"),
+        ("uuid,session_id,title\n", "this is a CSV export"),
+        ('{"format": "qltimer-history", "rows": [{"uuid": "a', "its JSON is broken at line 1"),
+    ],
+)
+def test_import_messages_are_plain(tmp_path: Path, content: str, said: str) -> None:
+    path = tmp_path / "in.json"
+    path.write_text(content)
+    done = run("history", "--import", str(path), env={"QLTIMER_DATA_DIR": str(tmp_path / "d")})
+    assert done.returncode == 1 and said in done.stderr and "at at" not in done.stderr
+    folder = run(
+        "history", "--import", str(tmp_path), env={"QLTIMER_DATA_DIR": str(tmp_path / "d")}
+    )
+    assert "it is a folder, not a file" in folder.stderr

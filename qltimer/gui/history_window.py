@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -609,20 +610,27 @@ class HistoryWindow(QMainWindow):
         path = Ask.open_path(self, "Import a qltimer history export", "JSON files (*.json)")
         if path is None:
             return
+        # A long file takes seconds (every value is checked): say so with the busy cursor.
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             sessions, steps = import_file(self.history, Path(path))
         except HistoryError as err:  # it names the file, the row and the field
+            QApplication.restoreOverrideCursor()
             Ask.error(self, "Import failed", f"{err}\n\nNothing was imported.")
             return
         except sqlite3.Error as err:
+            QApplication.restoreOverrideCursor()
             why = plain_error(err)
             Ask.error(self, "Import failed", f"{shown_path(path)}: {why}.\n\nNothing was imported.")
             return
-        Ask.info(
-            self,
-            "History imported",
-            f"Added {sessions} session{'' if sessions == 1 else 's'} and {steps} "
-            f"step{'' if steps == 1 else 's'} that were not here yet.",
-        )
+        QApplication.restoreOverrideCursor()
+        if sessions or steps:
+            text = (
+                f"Added {sessions:,} session{'' if sessions == 1 else 's'} and {steps:,} "
+                f"step{'' if steps == 1 else 's'} that were not here yet."
+            )
+        else:
+            text = "Nothing new: everything in that file is already in your history."
+        Ask.info(self, "History imported", text)
         self.reload()
         self.history_changed.emit()

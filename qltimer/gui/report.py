@@ -290,7 +290,9 @@ def _draw_report(
         f"which {sum(1 for r in done if r.variant == 'flare')} flare days.  "
         f"Stage: {coach.current_stage(everything, history.decisions()).name}."
     )
-    plan = _Plan(catalog, done, first, today)
+    # Weeks before the first session ever recorded are not weeks the plan was missed.
+    began = min((r.local_start.date() for r in everything), default=today)
+    plan = _Plan(catalog, done, max(first, began), today)
     table_at_end = plan.height(doc) > doc.room()
     if table_at_end:
         plan.summary(doc)

@@ -134,3 +134,20 @@ def test_the_longest_report_draws_the_hold_chart(long_report: QPdfDocument) -> N
     this_year = datetime.now().astimezone().year
     assert years == list(range(years[0], years[-1] + 1)), marks
     assert years[0] <= this_year - 9 and this_year + 1 <= years[-1] <= this_year + 2, marks
+
+
+def test_weeks_before_the_first_session_are_not_counted_as_missed(
+    qtbot: QtBot, data_dir: Path, tmp_path: Path
+) -> None:
+    """Two years of history in a 520-week report: the plan is judged from the first session."""
+    hist, _ = open_history(data_dir / "history.sqlite3")
+    generate(hist, 2.0, seed=3)
+    first = min(r.local_start.date() for r in hist.sessions())
+    hist.close()
+    out = tmp_path / "report.pdf"
+    assert cli.main(["report", "-o", str(out), "--weeks", "520"]) == 0
+    pdf = QPdfDocument()
+    assert pdf.load(str(out)) == QPdfDocument.Error.None_
+    text = " ".join(pdf.getAllText(p).text() for p in range(pdf.pageCount()))
+    weeks = int(re.search(r"was met in \d+ of (\d+) weeks", text.replace("\n", " ")).group(1))
+    assert weeks <= 2 * 53 + 1, f"{weeks} weeks judged; the history began {first}"
