@@ -540,40 +540,32 @@ def set_aside(conn: sqlite3.Connection, notes: list[str]) -> int:
         )
         moved += 1
 
-    bad_sessions = []
-    for r in conn.execute("SELECT rowid AS _rowid, * FROM sessions").fetchall():
-        row = dict(_mapping(r))
-        rowid = row.pop("_rowid")
-        try:
-            session_values(row)
-        except RowError as err:
-            bad_sessions.append(rowid)
-            keep("session", row, str(err))
-            notes.append(_described("session", row, err))
-    for rowid in bad_sessions:
+    def refused(table: str, what: str, check: Callable[[Mapping[str, Any]], object]) -> list[Any]:
+        """The rowids of *table*'s rows *check* refuses, each kept and named first."""
+        out = []
+        for r in conn.execute(f"SELECT rowid AS _rowid, * FROM {table}").fetchall():
+            row = dict(_mapping(r))
+            rowid = row.pop("_rowid")
+            try:
+                check(row)
+            except RowError as err:
+                keep(what, row, str(err))
+                notes.append(_described(what, row, err))
+                out.append(rowid)
+        return out
+
+    for rowid in refused("sessions", "session", session_values):
         uuid_ = conn.execute("SELECT uuid FROM sessions WHERE rowid = ?", (rowid,)).fetchone()[0]
         for r in conn.execute("SELECT * FROM steps WHERE session_uuid IS ?", (uuid_,)).fetchall():
             keep("step", _mapping(r), "its session was set aside")
         conn.execute("DELETE FROM steps WHERE session_uuid IS ?", (uuid_,))
         conn.execute("DELETE FROM sessions WHERE rowid = ?", (rowid,))
-    for r in conn.execute("SELECT rowid AS _rowid, * FROM steps").fetchall():
-        row = dict(_mapping(r))
-        rowid = row.pop("_rowid")
-        try:
-            step_values(row)
-        except RowError as err:
-            keep("step", row, str(err))
-            notes.append(_described("step", row, err))
-            conn.execute("DELETE FROM steps WHERE rowid = ?", (rowid,))
-    for r in conn.execute("SELECT rowid AS _rowid, * FROM decisions").fetchall():
-        row = dict(_mapping(r))
-        rowid = row.pop("_rowid")
-        try:
-            decision_values(row)
-        except RowError as err:
-            keep("decision", row, str(err))
-            notes.append(_described("decision", row, err))
-            conn.execute("DELETE FROM decisions WHERE rowid = ?", (rowid,))
+    for table, what, check in (
+        ("steps", "step", step_values),
+        ("decisions", "decision", decision_values),
+    ):
+        for rowid in refused(table, what, check):
+            conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
     return moved
 
 
