@@ -280,6 +280,36 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_say(args: argparse.Namespace) -> int:
+    from qltimer import speech
+
+    try:
+        sound = speech.render(args.text, args.voice, args.rate)
+    except speech.SpeechError as err:
+        print(f"qltimer: {err}", file=sys.stderr)
+        return 1
+    if args.output:
+        try:
+            speech.write_wav(sound, Path(args.output))
+        except WriteError as err:
+            print(f"qltimer: {err}; nothing was changed", file=sys.stderr)
+            return 1
+        print(
+            f"{sound.seconds:.2f} s of speech written to {shown_path(args.output)}", file=sys.stderr
+        )
+        return 0
+    try:
+        import simpleaudio
+
+        simpleaudio.play_buffer(
+            sound.pcm, sound.channels, sound.sample_width, sound.rate
+        ).wait_done()
+    except Exception as err:
+        print(f"qltimer: no sound could be played ({err}); try --output FILE.wav", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qltimer",
@@ -323,6 +353,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of the screen")
     p.set_defaults(func=cmd_history)
+    p = sub.add_parser(
+        "say", help="speak a phrase with the app's voice (flite), or write it to a WAV file"
+    )
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument("--output", "-o", metavar="FILE.wav", help="write a WAV file instead")
+    p.add_argument("--voice", default="slt", help="a flite voice (default slt; see flite -lv)")
+    p.add_argument("--rate", type=float, default=1.0, help="speaking rate, 0.5 to 2 (default 1)")
+    p.set_defaults(func=cmd_say)
     return parser
 
 

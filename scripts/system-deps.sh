@@ -39,6 +39,7 @@ libxcb-xfixes0
 libxcb-xinerama0
 libxcb-xkb1
 fonts-dejavu-core
+flite
 "
 if [ "${1:-}" = "--test" ]; then
     needs="$needs
