@@ -12,6 +12,7 @@ machines without a device and for tests of everything else.
 from __future__ import annotations
 
 import array
+import functools
 import itertools
 import queue
 import sys
@@ -60,8 +61,7 @@ def scale_all(sounds: dict[str, Sound], volume: float) -> dict[str, bytes]:
     one table of all 65,536 sample values: about 25 ms for all the cues here instead of 90 ms."""
     if volume >= 0.999:
         return {name: sound.pcm for name, sound in sounds.items()}
-    # Indexed by the signed sample itself: negative samples count from the end of the list.
-    table = [int(k * volume) for k in range(32768)] + [int(k * volume) for k in range(-32768, 0)]
+    table = _volume_table(volume)
     out: dict[str, bytes] = {}
     for name, sound in sounds.items():
         samples = array.array("h", sound.pcm)
@@ -72,6 +72,14 @@ def scale_all(sounds: dict[str, Sound], volume: float) -> dict[str, bytes]:
             scaled.byteswap()
         out[name] = scaled.tobytes()
     return out
+
+
+@functools.lru_cache(maxsize=4)
+def _volume_table(volume: float) -> list[int]:
+    """Every sample value at *volume*, indexed by the signed sample itself (negative samples
+    count from the end of the list). Kept for the last few levels: spoken phrases added one by
+    one during a run are scaled without building it again."""
+    return [int(k * volume) for k in range(32768)] + [int(k * volume) for k in range(-32768, 0)]
 
 
 def load_sounds(folder: Path | None = None) -> dict[str, Sound]:
@@ -113,6 +121,8 @@ class CuePlayer(Protocol):
 
     def play_together(self, names: Sequence[str], due: float | None = None) -> None: ...
 
+    def add_sounds(self, sounds: dict[str, Sound]) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -124,6 +134,7 @@ class SilentPlayer:
     muted: bool = False
     reason: str | None = None
     asked: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
 
     @property
     def notice(self) -> str | None:
@@ -134,6 +145,9 @@ class SilentPlayer:
 
     def play_together(self, names: Sequence[str], due: float | None = None) -> None:
         self.asked.extend([names] if isinstance(names, str) else names)
+
+    def add_sounds(self, sounds: dict[str, Sound]) -> None:
+        self.added.extend(sounds)
 
     def close(self) -> None:
         pass
@@ -153,6 +167,13 @@ class _Rescale:
     """Scale every sound to a new volume level, before the cues queued after it."""
 
     level: float
+
+
+@dataclass(frozen=True)
+class _Add:
+    """New sounds (spoken phrases): scaled to the current level, then playable by name."""
+
+    sounds: dict[str, Sound]
 
 
 @dataclass(frozen=True)
@@ -215,7 +236,9 @@ class SimpleaudioPlayer:
         # Owned by the worker thread: every sound at the current level, and joined utterances.
         self._scaled: dict[str, bytes] = {}
         self._joined: dict[tuple[str, ...], tuple[_Buffer, ...]] = {}
-        self._queue: queue.Queue[_Say | _Rescale | None] = queue.Queue()
+        self._queue: queue.Queue[_Say | _Rescale | _Add | None] = queue.Queue()
+        self._coming: set[str] = set()  # names added, maybe not yet scaled by the worker
+        self._level = _level(volume)
         self._closing = threading.Event()
         self._backend = backend
         if self._backend is None:
@@ -258,12 +281,19 @@ class SimpleaudioPlayer:
             return
         if isinstance(names, str):  # one name, not its letters
             names = (names,)
-        known = tuple(n if n in self.sounds else "chime" for n in names)
-        known = tuple(n for n in known if n in self.sounds)
+        known = tuple(n if n in self.sounds or n in self._coming else "chime" for n in names)
+        known = tuple(n for n in known if n in self.sounds or n in self._coming)
         if known:
             self._queue.put(_Say(known, due, self.clock()))
 
+    def add_sounds(self, sounds: dict[str, Sound]) -> None:
+        """Make *sounds* playable by name (returns at once). The worker scales them before any
+        utterance queued after this call, so they can be named at once."""
+        self._coming.update(sounds)
+        self._queue.put(_Add(dict(sounds)))
+
     def _rescale(self, level: float) -> None:
+        self._level = level
         self._scaled = scale_all(self.sounds, level)
         self._joined = {}
 
@@ -296,6 +326,10 @@ class SimpleaudioPlayer:
                 return
             if isinstance(job, _Rescale):
                 self._rescale(job.level)
+                continue
+            if isinstance(job, _Add):
+                self._scaled.update(scale_all(job.sounds, self._level))
+                self.sounds.update(job.sounds)  # only now: play_together() may name them
                 continue
             if self._notice is not None or self.muted:
                 continue

@@ -18,8 +18,11 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
+import time
 import unicodedata
 import wave
+from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
@@ -181,3 +184,56 @@ def engine_version() -> str:
     except (OSError, subprocess.TimeoutExpired):
         return ""
     return done.stdout.strip().splitlines()[0] if done.stdout.strip() else ""
+
+
+class PhraseBank:
+    """Renders a run's phrases on a thread of its own and hands each, as it is ready, to the
+    player (``add_sounds``), so the run never waits for speech: a phrase not ready when its cue
+    is due plays as the recorded cue. :attr:`problems` says what could not be rendered (that
+    phrase keeps its recorded cue or the chime)."""
+
+    def __init__(
+        self,
+        texts: list[str],
+        add_sounds: Callable[[dict[str, Sound]], None],
+        *,
+        voice: str = DEFAULT_VOICE,
+        rate: float = 1.0,
+        cache: Path | None = None,
+        name: Callable[[str], str] = lambda text: text,
+    ) -> None:
+        self.texts = list(texts)
+        self.ready: set[str] = set()
+        self.problems: list[str] = []
+        self.done = threading.Event()
+        self.seconds = 0.0  # how long rendering them all took
+        self._add = add_sounds
+        self._args = (voice, rate, cache)
+        self._name = name
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._work, name="qltimer-speech", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        began = time.monotonic()
+        voice, rate, cache = self._args
+        try:
+            if engine_path() is None:
+                self.problems.append("no speech engine is installed (the flite package)")
+                return
+            for text in self.texts:
+                if self._stop.is_set():
+                    return
+                try:
+                    sound = render(text, voice, rate, cache=cache)
+                except SpeechError as err:
+                    self.problems.append(f"{text!r}: {err}")
+                    continue
+                self._add({self._name(text): sound})
+                self.ready.add(text)
+        finally:
+            self.seconds = time.monotonic() - began
+            self.done.set()
+
+    def stop(self) -> None:
+        self._stop.set()

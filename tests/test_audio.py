@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import array
+import os
 import subprocess
 import sys
 import textwrap
@@ -379,3 +380,48 @@ def test_the_silent_player_takes_sounds_together() -> None:
     player = SilentPlayer()
     player.play_together(["halfway", "shift-ball"], due=3.0)
     assert player.asked == ["halfway", "shift-ball"]
+
+
+def test_a_spoken_prompt_reaches_the_device_as_qltimer_say_writes_it(tmp_path: Path) -> None:
+    """The person's own prompt, rendered by flite and added to the player, is what the ALSA
+    device gets, sample for sample, at the volume set: the same audio `qltimer say --output`
+    writes."""
+    import shutil
+    import wave
+
+    if shutil.which("flite") is None:
+        pytest.skip("flite is not installed")
+    capture = tmp_path / "capture.raw"
+    (tmp_path / ".asoundrc").write_text(CAPTURE_RC.format(capture=capture))
+    said = tmp_path / "hips.wav"
+    made = subprocess.run(
+        [sys.executable, "-m", "qltimer", "say", "Hips up", "--output", str(said)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(tmp_path / "c1")},
+    )
+    assert made.returncode == 0, made.stderr
+    done = run_with_alsa(
+        tmp_path,
+        f"""
+        import os
+        os.environ["XDG_CACHE_HOME"] = {str(tmp_path / "c2")!r}
+        from qltimer.audio import load_sounds, SimpleaudioPlayer
+        from qltimer.speech import render
+        player = SimpleaudioPlayer(load_sounds(), volume=0.6)
+        player.add_sounds({{"say:Hips up": render("Hips up")}})
+        player.play("say:Hips up")
+        player.close()
+        print(player.notice)
+    """,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "None"
+    with wave.open(str(said)) as w:
+        from qltimer.audio import Sound
+
+        sound = Sound("hips", w.readframes(w.getnframes()), 1, 2, w.getframerate())
+    assert capture.read_bytes() == sound.scaled(0.6)

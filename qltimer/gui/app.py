@@ -192,6 +192,7 @@ class MainWindow(QMainWindow):
             variant="flare" if flare else "normal",
             keeper=self.keeper,
             record_without_history=self.rescue_without_history,
+            speak=self.settings.speech and not self.player.muted,
         )
         view = RunView(controller, dark=self.dark, high_contrast=self.settings.high_contrast)
         view.theme_toggled.connect(lambda _on: self.remember())
@@ -360,6 +361,12 @@ class MainWindow(QMainWindow):
         self.remember()
 
     @Slot(bool)
+    def set_speech(self, on: bool) -> None:
+        """Speak names and prompts from the next session on (the voice of one that runs stays)."""
+        self.settings.speech = on
+        self.remember()
+
+    @Slot(bool)
     def set_muted(self, muted: bool) -> None:
         self.player.muted = muted
         self.remember()
@@ -480,6 +487,12 @@ class MainWindow(QMainWindow):
         self.mute_action.setChecked(self.settings.muted)
         self.mute_action.triggered.connect(self.set_muted)
         sound.addAction(self.mute_action)
+        self.speech_action = QAction(
+            "&Speak exercise names and your prompts (or recorded cues only)", self, checkable=True
+        )
+        self.speech_action.setChecked(self.settings.speech)
+        self.speech_action.triggered.connect(self.set_speech)
+        sound.addAction(self.speech_action)
         view_menu = self.menuBar().addMenu("&View")
         self.full_screen_action = QAction("&Full screen", self, checkable=True)
         self.full_screen_action.setShortcut(QKeySequence(Qt.Key.Key_F11))

@@ -13,7 +13,7 @@ import math
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal, Slot
@@ -65,9 +65,11 @@ from qltimer.gui.inhibit import ScreenInhibitor
 from qltimer.gui.saving import SaveKeeper
 from qltimer.gui.theme import DARK, HIGH_CONTRAST, LIGHT, run_colors
 from qltimer.history import History
+from qltimer.phrases import phrase_list, sound_name, spoken
 from qltimer.recording import Recorder
 from qltimer.script import Session, Side, StepKind
 from qltimer.sleepwatch import SleepWatch
+from qltimer.speech import PhraseBank
 
 PHASES: dict[PhaseKind, tuple[str, str]] = {
     # word, shape (the colours are the theme's: qltimer.gui.theme)
@@ -138,8 +140,11 @@ class RunController(QObject):
         variant: str = "normal",
         keeper: SaveKeeper | None = None,
         record_without_history: bool = False,
+        speak: bool = False,
         parent: QObject | None = None,
     ) -> None:
+        """*speak*: render the run's phrases with the speech engine as it starts, and say them
+        in place of the recorded cues once each is ready (see :mod:`qltimer.phrases`)."""
         super().__init__(parent)
         # Without a history (it could not be opened) the run can still go to a rescue file.
         self.record = history is not None or record_without_history
@@ -161,6 +166,9 @@ class RunController(QObject):
         self.sleepwatch = sleepwatch
         self.inhibitor = inhibitor if inhibitor is not None else ScreenInhibitor()
         self.latencies: list[float] = []  # seconds from each cue's due time to its play() call
+        self.phrases: PhraseBank | None = None
+        if speak:
+            self.phrases = PhraseBank(phrase_list(self.plan), player.add_sounds, name=sound_name)
         self.notices: dict[str, str] = {}
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -232,7 +240,7 @@ class RunController(QObject):
     def _handle(self, events: list[Event]) -> None:
         # Sound first, cues due together as one utterance (see cuemix): nothing the screen
         # redraws may delay a cue.
-        for said in mix_cues(events):
+        for said in mix_cues(self._voiced(events)):
             self.latencies.append(self.clock() - said.due)
             self.player.play_together(said.names, due=said.due)
         for event in events:
@@ -321,6 +329,31 @@ class RunController(QObject):
         """Leave without ending (the window is closing): release what we hold."""
         self.timer.stop()
         self.inhibitor.release()
+        if self.phrases is not None:
+            self.phrases.stop()
+
+    def _voiced(self, events: list[Event]) -> list[Event]:
+        """*events* with each cue that has its phrase ready to speak pointed at that phrase."""
+        bank = self.phrases
+        if bank is None:
+            return events
+        if bank.done.is_set() and bank.problems and "speech" not in self.notices:
+            first = bank.problems[0]
+            self.show_notice(
+                "speech",
+                "Speech: " + first + "; the recorded cues are used instead."
+                if "no speech engine" in first
+                else f"Speech: {len(bank.problems)} phrase(s) could not be rendered; "
+                "those play as the recorded cue or a chime.",
+            )
+        out: list[Event] = []
+        for event in events:
+            if isinstance(event, CueDue):
+                text = spoken(event.phase, event.cue)
+                if text is not None and text in bank.ready:
+                    event = replace(event, cue=replace(event.cue, sound=sound_name(text)))
+            out.append(event)
+        return out
 
 
 # -- painted pieces ------------------------------------------------------------------------------
