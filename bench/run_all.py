@@ -20,6 +20,7 @@ BENCHES = [
     ["fuzz_sessions.py", "--examples", "5000"],
     ["history_bench.py", "--repeat", "5"],
     ["export_bench.py", "--years", "10", "--repeat", "3"],
+    ["speech_bench.py", "--repeat", "3"],
     ["startup_memory.py", "--repeat", "7", "--memory-repeat", "3"],
     ["run_screen_bench.py", "--seconds", "30", "--cpu-seconds", "8", "--repeat", "2"],
     ["run_screen_bench.py", "--seconds", "30", "--cpu-seconds", "8", "--repeat", "2", "--load"],
