@@ -31,7 +31,7 @@ Margins = tuple[int, int, int, int]  # left, top, right, bottom
 class Settings:
     volume: int = 80  # percent
     muted: bool = False
-    speech: bool = False  # speak exercise names and own prompts (flite); off until issue 12 is whole
+    speech: bool = False  # speak names and own prompts (flite); off until issue 12 is whole
     high_contrast: bool = False
     safety_acknowledged: bool = False
     theme: str = "auto"  # "auto" follows the desktop's colour scheme; or "light" / "dark"

@@ -12,11 +12,13 @@ Nothing here plays sound; :func:`render` gives a :class:`qltimer.audio.Sound`.
 
 from __future__ import annotations
 
+import array
 import contextlib
 import hashlib
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -36,6 +38,7 @@ RATES = (0.8, 1.0, 1.25)  # slower, normal, faster
 TIMEOUT = 5.0  # seconds one phrase may take to render before it is given up
 MAX_CHARS = 200  # a phrase longer than this is cut at a word
 MAX_WAV_BYTES = 16 * 1024 * 1024  # a cached file bigger than this is not one of ours
+RATE = 22050  # samples a second: the recorded cues' rate, so speech joins them in one buffer
 _VOICE_NAME = re.compile(r"[a-z0-9_]{1,20}")
 
 
@@ -84,7 +87,8 @@ def sayable(text: str) -> str:
 
 
 def _key(text: str, voice: str, rate: float) -> str:
-    return hashlib.sha256(f"{ENGINE}\n{voice}\n{rate:.3f}\n{text}".encode()).hexdigest()[:32]
+    key = f"{ENGINE}\n{voice}\n{rate:.3f}\n{RATE}\n{text}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def _decode(path: Path, name: str) -> Sound:
@@ -156,11 +160,38 @@ def render(
             sound = _decode(out, said)
         except (OSError, wave.Error, EOFError):
             raise SpeechError("the speech engine gave no sound") from None
-        with contextlib.suppress(OSError, WriteError):  # no cache: rendered again next time
-            folder.mkdir(parents=True, exist_ok=True)
-            with replacing(cached) as temp:
-                shutil.copyfile(out, temp)
+    if sound.rate != RATE and sound.channels == 1:
+        sound = Sound(said, resample(sound.pcm, sound.rate, RATE), 1, 2, RATE)
+    with contextlib.suppress(OSError, WriteError):  # no cache: rendered again next time
+        folder.mkdir(parents=True, exist_ok=True)
+        write_wav(sound, cached)
     return sound
+
+
+def resample(pcm: bytes, rate: int, to: int) -> bytes:
+    """16-bit mono *pcm* from *rate* to *to* samples a second, by linear interpolation (plenty
+    for a voice: flite's 16 kHz speech has nothing above 8 kHz to alias)."""
+    samples = array.array("h", pcm)
+    if sys.byteorder != "little":
+        samples.byteswap()
+    n = len(samples)
+    if n < 2:
+        return pcm
+    count = max(1, (n - 1) * to // rate + 1)
+    step = rate / to
+    last = n - 1
+    out = array.array("h", bytes(2 * count))
+    for i in range(count):
+        pos = i * step
+        j = int(pos)
+        if j >= last:
+            out[i] = samples[last]
+        else:
+            frac = pos - j
+            out[i] = int(samples[j] + (samples[j + 1] - samples[j]) * frac)
+    if sys.byteorder != "little":
+        out.byteswap()
+    return out.tobytes()
 
 
 def write_wav(sound: Sound, target: Path) -> None:

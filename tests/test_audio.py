@@ -425,3 +425,26 @@ def test_a_spoken_prompt_reaches_the_device_as_qltimer_say_writes_it(tmp_path: P
 
         sound = Sound("hips", w.readframes(w.getnframes()), 1, 2, w.getframerate())
     assert capture.read_bytes() == sound.scaled(0.6)
+
+
+def test_a_spoken_phrase_and_a_recorded_cue_due_together_go_in_one_buffer(
+    tmp_path: Path,
+) -> None:
+    """Speech is made at the recorded cues' rate, so "Done. Switch to your right side." style
+    pairs are one device call: nothing queues behind anything."""
+    import shutil
+
+    from qltimer import speech
+
+    if shutil.which("flite") is None:
+        pytest.skip("flite is not installed")
+    backend = FakeBackend(calls_wanted=1, tail=0.0)
+    player = SimpleaudioPlayer(load_sounds(), backend=backend)
+    spoken = speech.render("Switch to your right side.", cache=tmp_path)
+    assert spoken.rate == load_sounds()["done"].rate
+    player.add_sounds({"say:switch": spoken})
+    player.play_together(["done", "say:switch"])
+    assert backend.enough.wait(5.0)
+    player.close()
+    (call,) = backend.calls
+    assert len(call.pcm) == len(load_sounds()["done"].pcm) + len(spoken.pcm)
