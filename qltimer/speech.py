@@ -51,21 +51,6 @@ def engine_path() -> str | None:
     return shutil.which(ENGINE)
 
 
-def voices() -> list[str]:
-    """The voices the installed flite has (``flite -lv``), or [] when there is none."""
-    program = engine_path()
-    if program is None:
-        return []
-    try:
-        done = subprocess.run(
-            [program, "-lv"], capture_output=True, text=True, timeout=TIMEOUT, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return []
-    _, _, names = done.stdout.partition(":")
-    return [n for n in names.split() if _VOICE_NAME.fullmatch(n)]
-
-
 def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("qltimer", appauthor=False)) / "speech"
 
@@ -201,20 +186,6 @@ def write_wav(sound: Sound, target: Path) -> None:
         w.setsampwidth(sound.sample_width)
         w.setframerate(sound.rate)
         w.writeframes(sound.pcm)
-
-
-def engine_version() -> str:
-    """What ``flite --version`` says, for the record (empty when there is no engine)."""
-    program = engine_path()
-    if program is None:
-        return ""
-    try:
-        done = subprocess.run(
-            [program, "--version"], capture_output=True, text=True, timeout=TIMEOUT, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return ""
-    return done.stdout.strip().splitlines()[0] if done.stdout.strip() else ""
 
 
 class PhraseBank:
