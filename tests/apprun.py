@@ -30,6 +30,27 @@ pcm.!default {{
 NO_DEVICE_RC = "pcm.!default { type hw; card 97 }\n"
 
 
+def run_cli(
+    *args: str,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess[str]:
+    """The real ``qltimer`` command in a child process: this environment plus *env*, with the
+    checkout first on the path; output decoded as UTF-8 with what can't be replaced."""
+    return subprocess.run(
+        [sys.executable, "-m", "qltimer", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+        timeout=timeout,
+        check=False,
+    )
+
+
 def wait_for(test: Callable[[], object], timeout: float, what: str, every: float = 0.05) -> None:
     """Poll *test* (files or windows of another process; no Qt in this process) until true."""
     deadline = time.monotonic() + timeout

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import array
-import os
 import subprocess
 import sys
 import textwrap
@@ -25,7 +24,7 @@ from qltimer.audio import (
     scale_all,
 )
 from qltimer.script import CUE_SOUNDS
-from tests.apprun import CAPTURE_RC, NO_DEVICE_RC
+from tests.apprun import CAPTURE_RC, NO_DEVICE_RC, run_cli
 from tests.conftest import REPO
 from tests.helpers import FakeClock
 
@@ -394,14 +393,8 @@ def test_a_spoken_prompt_reaches_the_device_as_qltimer_say_writes_it(tmp_path: P
     capture = tmp_path / "capture.raw"
     (tmp_path / ".asoundrc").write_text(CAPTURE_RC.format(capture=capture))
     said = tmp_path / "hips.wav"
-    made = subprocess.run(
-        [sys.executable, "-m", "qltimer", "say", "Hips up", "--output", str(said)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=60,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(tmp_path / "c1")},
+    made = run_cli(
+        "say", "Hips up", "--output", str(said), env={"XDG_CACHE_HOME": str(tmp_path / "c1")}
     )
     assert made.returncode == 0, made.stderr
     done = run_with_alsa(

@@ -12,23 +12,8 @@ from pathlib import Path
 import pytest
 
 from qltimer.settings import Settings
+from tests.apprun import run_cli as run
 from tests.conftest import REPO
-
-
-def run(
-    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "qltimer", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
-        timeout=60,
-        check=False,
-    )
 
 
 def test_a_relative_data_folder_means_the_same_folder_every_time(tmp_path: Path) -> None:

@@ -252,24 +252,12 @@ def test_a_report_and_an_export_of_an_old_history_with_bad_rows_work(
     tmp_path: Path, data_dir: Path
 ) -> None:
     """The issue's case: a session dated year 9999 crashed `report` and left a 0-byte PDF."""
-    import os
-    import subprocess
-    import sys
-
-    from tests.conftest import REPO
+    from tests.apprun import run_cli
 
     _old_history_with_bad_rows(data_dir / "history.sqlite3")
     pdf = tmp_path / "r.pdf"
-    env = {**os.environ, "PYTHONPATH": str(REPO), "QT_QPA_PLATFORM": "offscreen"}
     for args in (["report", "-o", str(pdf), "--weeks", "520"], ["history", "--json"]):
-        done = subprocess.run(
-            [sys.executable, "-m", "qltimer", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-            check=False,
-        )
+        done = run_cli(*args, env={"QT_QPA_PLATFORM": "offscreen"}, timeout=120)
         assert done.returncode == 0, done.stderr
         assert "Traceback" not in done.stderr
         assert "note: left out of your history (kept aside in the file): a session" in done.stderr

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import wave
 from pathlib import Path
@@ -13,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qltimer import speech
-from tests.conftest import REPO
+from tests.apprun import run_cli
 
 needs_flite = pytest.mark.skipif(speech.engine_path() is None, reason="flite is not installed")
 
@@ -101,18 +98,8 @@ def test_nothing_sayable_is_refused_plainly(tmp_path: Path) -> None:
 @needs_flite
 def test_qltimer_say_writes_the_same_speech_as_the_app_renders(tmp_path: Path) -> None:
     out = tmp_path / "hips.wav"
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(REPO),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "qltimer", "say", "Hips up", "--output", str(out)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
+    done = run_cli(
+        "say", "Hips up", "--output", str(out), env={"XDG_CACHE_HOME": str(tmp_path / "cache")}
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr.endswith(f"s of speech written to {out}\n")

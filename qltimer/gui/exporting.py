@@ -32,12 +32,11 @@ class _Worker(QObject):
     failed = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, source: Path, target: Path, kind: str, total: int) -> None:
+    def __init__(self, source: Path, target: Path, kind: str) -> None:
         super().__init__()
         self.source = source
         self.target = target
         self.kind = kind
-        self.total = total
         self.stop = threading.Event()
 
     @Slot()
@@ -91,7 +90,7 @@ class ExportJob(QObject):
         self.dialog.setAutoReset(False)
         self.dialog.setValue(0)
         self.thread = QThread(self)
-        self.worker = _Worker(source, target, kind, total)
+        self.worker = _Worker(source, target, kind)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         self.worker.progress.connect(self._on_progress)
