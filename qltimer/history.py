@@ -295,6 +295,8 @@ def _inspect(path: Path, *, check: bool = True) -> int | None:
             return None
         raise HistoryError(f"can't open your history ({path}): {plain_error(err)}") from None
     try:
+        # One read transaction, so a rung the app commits meanwhile is seen whole or not at all.
+        conn.execute("BEGIN")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -393,13 +395,15 @@ def open_history(
 
 
 def _open_read_only(path: Path, clock: Callable[[], datetime], notes: list[str]) -> History:
-    """The history at *path* for reading only. No file yet gives an empty one (in memory); a
-    file at an older schema is copied into memory and brought up to date there; a damaged one
-    is said (it is moved aside at the next start of the app, not here)."""
+    """The history at *path* for reading only. No file yet, or an empty one, gives an empty
+    history (in memory); a file at an older schema is copied into memory and brought up to date
+    there; a damaged one is said (it is moved aside at the next start of the app, not here)."""
     if path.parent.exists() and not path.parent.is_dir():
         raise HistoryError(_folder_is_a_file(path.parent))
     try:
-        exists = path.is_file()
+        # An empty file is one the app has just made and not yet written (or that one ended
+        # before writing): it holds nothing, which is what is shown, not "damaged".
+        exists = path.is_file() and path.stat().st_size > 0
         # No quick_check: it reads the whole file, and damage found while reading is said then.
         found = _inspect(path, check=False) if exists else 0
     except OSError as err:
@@ -423,6 +427,8 @@ def _open_read_only(path: Path, clock: Callable[[], datetime], notes: list[str])
                 source = _read_only_connect(path)
                 source.backup(conn)
                 source.close()
+                # The app may have climbed a rung since the version was read: the copy says.
+                found = int(conn.execute("PRAGMA user_version").fetchone()[0])
             _migrate(conn, found, notes)
     except sqlite3.Error as err:
         raise HistoryError(f"can't read your history ({path}): {plain_error(err)}") from None

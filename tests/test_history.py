@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -192,6 +193,41 @@ def test_a_file_from_a_newer_version_is_never_written(tmp_path: Path) -> None:
     assert names <= {"history.sqlite3", "history.sqlite3-wal", "history.sqlite3-shm"}
     wal = tmp_path / "history.sqlite3-wal"
     assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_a_look_while_the_app_is_making_its_history_never_calls_it_damaged(
+    tmp_path: Path,
+) -> None:
+    """`qltimer history --json` run while the app starts: the file the app has just made is
+    empty, then climbs the ladder rung by rung. Each look sees a whole rung or none (a look
+    that read the version before a rung and the tables after it once said "damaged", and a copy
+    taken after a rung was migrated again: "duplicate column")."""
+    empty = tmp_path / "empty" / "history.sqlite3"
+    empty.parent.mkdir()
+    empty.touch()
+    hist, _ = open_history(empty, read_only=True)
+    assert hist.sessions() == []
+    hist.close()
+    assert empty.stat().st_size == 0  # not written, not moved
+
+    failures: list[str] = []
+    for i in range(40):
+        path = tmp_path / f"h{i}" / "history.sqlite3"
+        path.parent.mkdir()
+        maker = threading.Thread(target=lambda p=path: open_history(p)[0].close())
+        maker.start()
+        while True:
+            making = maker.is_alive()
+            try:
+                look, _ = open_history(path, read_only=True)
+                look.sessions()
+                look.close()
+            except HistoryError as err:
+                failures.append(str(err))
+            if not making:
+                break
+        maker.join()
+    assert failures == []
 
 
 def test_a_locked_or_unreadable_file_is_reported_not_moved(tmp_path: Path) -> None:
