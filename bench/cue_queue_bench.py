@@ -25,12 +25,19 @@ once the one before has ended (simpleaudio's PlayObject with a fake ``is_playing
 model ``is_playing()`` turns false when the last bytes enter the pipe, ~100 ms before they are
 heard, which hides a 50 ms poll; on a real card it turns false when the last sample is heard.
 
-    python bench/cue_queue_bench.py [--repeat 5]
+With ``--speech`` the same is measured with the voice on (issue 12): every phrase of the
+session is rendered by flite first (as a run does before its first get-ready ends), the engine's
+cues are voiced as the app voices them (:func:`qltimer.phrases.voiced`, with its rule that words
+never hold back the next cue), and the "after" player plays the spoken utterances; "before" is
+then the same player with the recorded cues only, so the figures compare speech with no speech.
+
+    python bench/cue_queue_bench.py [--repeat 5] [--speech]
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import bisect
 import fcntl
 import json
@@ -38,6 +45,7 @@ import os
 import queue
 import random
 import select
+import shutil
 import statistics
 import subprocess
 import sys
@@ -52,9 +60,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.report import row  # noqa: E402
+from qltimer import speech  # noqa: E402
 from qltimer.audio import STALE_AFTER, SimpleaudioPlayer, Sound, load_sounds  # noqa: E402
 from qltimer.cuemix import TOGETHER, mix_cues  # noqa: E402
 from qltimer.engine import Cue, CueDue, CueKind, Event, Run, expand  # noqa: E402
+from qltimer.phrases import phrase_list, sound_name, voiced  # noqa: E402
 from qltimer.script import StepKind, load_session  # noqa: E402
 from tests.helpers import FakeClock  # noqa: E402
 
@@ -82,30 +92,44 @@ pcm.qlfifo {{
 # -- the schedule ------------------------------------------------------------------------------
 
 
-def engine_calls(path: Path) -> list[list[Event]]:
+def engine_calls(path: Path, spoken: dict[str, float] | None = None) -> list[list[Event]]:
     """The events of every engine call of a whole run, each cue on time; laps are counted every
-    ``lap_seconds``, and work that ends on the person's word ends at its estimate."""
+    ``lap_seconds``, and work that ends on the person's word ends at its estimate. With
+    *spoken* (phrase -> seconds), each call's cues are voiced as the app voices them."""
     clock = FakeClock(0.0)
     run = Run(expand(load_session(path)), clock)
-    calls = [run.start()]
+
+    def said(events: list[Event]) -> list[Event]:
+        return events if spoken is None else voiced(events, spoken, run.upcoming())
+
+    calls = [said(run.start())]
     while not run.finished:
         phase = run.phase
         assert phase is not None
         if phase.is_work and phase.step.kind is StepKind.LAPS:
             for _ in range(phase.step.laps or 0):
                 clock.tick(phase.step.lap_seconds or 10.0)
-                calls.append(run.add_count())
+                calls.append(said(run.add_count()))
         elif run.next_due() is None:  # ends on the person's word: at its estimate
             clock.tick(max(0.0, phase.estimate - run.elapsed()))
-            calls.append(run.done_now())
+            calls.append(said(run.done_now()))
         else:
             clock.now = run.next_due() or clock.now
-            calls.append(run.advance())
+            calls.append(said(run.advance()))
     return calls
 
 
+def with_speech(sounds: dict[str, Sound], texts: list[str], cache: Path) -> dict[str, Sound]:
+    """*sounds* and each of *texts* rendered by flite (from *cache* once rendered)."""
+    return {**sounds, **{sound_name(t): speech.render(t, cache=cache) for t in texts}}
+
+
 def schedule(
-    path: Path, sounds: dict[str, Sound], margin: float, around: int | None = None
+    path: Path,
+    sounds: dict[str, Sound],
+    margin: float,
+    around: int | None = None,
+    spoken: dict[str, float] | None = None,
 ) -> list[dict[str, Any]]:
     """The engine calls as batches of cues with compressed due times (seconds from the start).
 
@@ -118,7 +142,7 @@ def schedule(
     have them end).
     """
     batches = []
-    for events in engine_calls(path):
+    for events in engine_calls(path, spoken):
         cues = [e for e in events if isinstance(e, CueDue)]
         if cues:
             batches.append(cues)
@@ -229,8 +253,11 @@ class LegacyQueue:
 def child(mode: str, plan_path: Path) -> None:
     import simpleaudio
 
-    plan = json.loads(plan_path.read_text())
+    whole = json.loads(plan_path.read_text())
+    plan = whole["batches"]
     sounds = load_sounds()
+    if mode == "after" and whole["phrases"]:
+        sounds = with_speech(sounds, whole["phrases"], Path(whole["cache"]))
     simpleaudio.play_buffer(WARM_UP, 1, 2, RATE).wait_done()
     legacy = LegacyQueue(sounds, VOLUME, simpleaudio) if mode == "before" else None
     player = SimpleaudioPlayer(sounds, volume=VOLUME) if mode == "after" else None
@@ -340,6 +367,8 @@ class Card:
 
 
 def one_run(mode: str, plan_path: Path, sounds: dict[str, Sound]) -> dict[str, Any]:
+    """One run of *mode*'s player through the plan at *plan_path*; *sounds* has every sound
+    that plan can play (spoken phrases too)."""
     with tempfile.TemporaryDirectory(prefix="qltimer-cue-bench-") as tmp:
         home = Path(tmp)
         fifo = home / "card.fifo"
@@ -384,7 +413,7 @@ def one_run(mode: str, plan_path: Path, sounds: dict[str, Sound]) -> dict[str, A
         raise RuntimeError(f"{mode}: {len(card.data) - at} unexpected bytes at the card")
     late: list[float | None] = []
     handed: list[float | None] = []  # the device call, after the due time
-    plan = json.loads(plan_path.read_text())
+    plan = json.loads(plan_path.read_text())["batches"]
     cues = [c for b in plan for c in b["cues"]]
     for cue, where in zip(cues, result["heard_as"], strict=True):
         if where is None or call_at[where[0]] is None:
@@ -481,6 +510,11 @@ def main() -> int:
         metavar="N",
         help="keep only the engine calls within N of one with cues due together (a shorter run)",
     )
+    parser.add_argument(
+        "--speech",
+        action="store_true",
+        help="the voice on (after) against the recorded cues (before), both the new player",
+    )
     parser.add_argument("--child", nargs=2, metavar=("MODE", "PLAN"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -488,7 +522,22 @@ def main() -> int:
         return 0
 
     sounds = load_sounds()
+    work = Path(tempfile.mkdtemp(prefix="qltimer-cue-plan-"))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
+    texts: list[str] = []
+    if args.speech:
+        texts = phrase_list(expand(load_session(args.session)))
+        sounds = with_speech(sounds, texts, work / "speech")
+    spoken = {t: sounds[sound_name(t)].seconds for t in texts}
     plan = schedule(args.session, sounds, args.margin, args.around)
+    # The player each side runs, and its plan: the old player and the new one, or with
+    # --speech the new one with the recorded cues and with the voice.
+    sides = {"before": ("before", plan, []), "after": ("after", plan, [])}
+    if args.speech:
+        voiced_plan = schedule(args.session, sounds, args.margin, args.around, spoken)
+        sides = {"before": ("after", plan, []), "after": ("after", voiced_plan, texts)}
+    baseline = "recorded cues" if args.speech else "old player"
+    plan = sides["after"][1]
     cues = [c for b in plan for c in b["cues"]]
     seconds = plan[-1]["at"] + 3
     together = sum(c["last"] for c in cues)
@@ -503,27 +552,29 @@ def main() -> int:
         m: {"last": [], "second": [], "after_end": [], "all": []} for m in ("before", "after")
     }
     dropped: dict[str, set[str]] = {"before": set(), "after": set()}
-    with tempfile.TemporaryDirectory(prefix="qltimer-cue-plan-") as tmp:
-        plan_path = Path(tmp) / "plan.json"
-        plan_path.write_text(json.dumps(plan))
-        for r in range(args.repeat):
-            for mode in ("before", "after") if r % 2 == 0 else ("after", "before"):
-                got = one_run(mode, plan_path, sounds)
-                pairs = [(c, x) for c, x in zip(got["cues"], got["late"], strict=True)]
-                heard = [(c, x) for c, x in pairs if x is not None]
-                dropped[mode] |= {c["sound"] for c, x in pairs if x is None}
-                kinds[mode]["all"].append([x for _, x in heard])
-                kinds[mode]["last"].append([x for c, x in heard if c["last"]])
-                kinds[mode]["second"].append([x for c, x in heard if c["second"]])
-                kinds[mode]["after_end"].append([x for c, x in heard if c["after_end"]])
-                second = ", ".join(f"{c['sound']} {x * 1000:.0f}" for c, x in heard if c["second"])
-                print(f"  run {r + 1} {mode:6}: cues due with another, heard late (ms): {second}")
-                for c, x, h in zip(got["cues"], got["late"], got["handed"], strict=True):
-                    if mode == "after" and x is not None and h is not None and x > 0.05:
-                        print(
-                            f"      {c['sound']} heard {x * 1000:.0f} ms late: handed to the "
-                            f"device {h * 1000:.0f} ms after it was due"
-                        )
+    paths = {}
+    for side, (_, batches, phrases) in sides.items():
+        paths[side] = work / f"{side}.json"
+        whole = {"batches": batches, "phrases": phrases, "cache": str(work / "speech")}
+        paths[side].write_text(json.dumps(whole))
+    for r in range(args.repeat):
+        for mode in ("before", "after") if r % 2 == 0 else ("after", "before"):
+            got = one_run(sides[mode][0], paths[mode], sounds)
+            pairs = [(c, x) for c, x in zip(got["cues"], got["late"], strict=True)]
+            heard = [(c, x) for c, x in pairs if x is not None]
+            dropped[mode] |= {c["sound"] for c, x in pairs if x is None}
+            kinds[mode]["all"].append([x for _, x in heard])
+            kinds[mode]["last"].append([x for c, x in heard if c["last"]])
+            kinds[mode]["second"].append([x for c, x in heard if c["second"]])
+            kinds[mode]["after_end"].append([x for c, x in heard if c["after_end"]])
+            second = ", ".join(f"{c['sound']} {x * 1000:.0f}" for c, x in heard if c["second"])
+            print(f"  run {r + 1} {mode:6}: cues due with another, heard late (ms): {second}")
+            for c, x, h in zip(got["cues"], got["late"], got["handed"], strict=True):
+                if mode == "after" and x is not None and h is not None and x > 0.05:
+                    print(
+                        f"      {c['sound']} heard {x * 1000:.0f} ms late: handed to the "
+                        f"device {h * 1000:.0f} ms after it was due"
+                    )
     print()
     print("heard minus due, median over runs of each run's median / worst:")
     labels = {
@@ -559,16 +610,26 @@ def main() -> int:
     row(
         f"last cue of {together} groups due together: heard late, median / worst ({runs})",
         f"{ms(a[0])} / {ms(a[1])}",
-        f"{ms(b[0])} / {ms(b[1])} (old player)",
+        f"{ms(b[0])} / {ms(b[1])} ({baseline})",
         aim="<= 50 ms",
     )
     b, a = summary(kinds["before"]["after_end"]), summary(kinds["after"]["after_end"])
     row(
         f"cue due {args.margin * 1000:.0f} ms after another ends: heard late, median / worst",
         f"{ms(a[0])} / {ms(a[1])}",
-        f"{ms(b[0])} / {ms(b[1])} (old player)",
+        f"{ms(b[0])} / {ms(b[1])} ({baseline})",
         aim="<= 50 ms",
     )
+    if args.speech:
+        a = summary(kinds["after"]["all"])
+        b = summary(kinds["before"]["all"])
+        row(
+            "every cue heard late with the voice on, median / worst",
+            f"{ms(a[0])} / {ms(a[1])}",
+            f"{ms(b[0])} / {ms(b[1])} (recorded cues)",
+            aim="<= 50 ms",
+        )
+        return 0
     row(
         "sound ended -> next queued cue to the device, median / worst",
         f"{ms(statistics.median(gaps['after']))} / {ms(max(gaps['after']))}",

@@ -135,6 +135,7 @@ class SilentPlayer:
     reason: str | None = None
     asked: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
+    utterances: list[tuple[str, ...]] = field(default_factory=list)  # each play, as one
 
     @property
     def notice(self) -> str | None:
@@ -144,7 +145,9 @@ class SilentPlayer:
         self.asked.append(name)
 
     def play_together(self, names: Sequence[str], due: float | None = None) -> None:
-        self.asked.extend([names] if isinstance(names, str) else names)
+        names = (names,) if isinstance(names, str) else tuple(names)
+        self.asked.extend(names)
+        self.utterances.append(names)
 
     def add_sounds(self, sounds: dict[str, Sound]) -> None:
         self.added.extend(sounds)

@@ -19,7 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from qltimer import words
 from qltimer.script import Session, Side, Step, StepKind
+from qltimer.words import side_label
 
 Clock = Callable[[], float]
 
@@ -65,6 +67,12 @@ class Cue:
     text: str
     sound: str
     count: int | None = None
+    said: str = ""  # the words a voice says for it, when they are more than ``text``
+
+    @property
+    def words(self) -> str:
+        """What the voice says: ``said``, or the shown ``text`` when that is all there is."""
+        return self.said or self.text
 
 
 @dataclass(frozen=True)
@@ -111,19 +119,9 @@ class Plan:
 _REMAINING_SOUND = {10.0: "ten-seconds", 5.0: "five-seconds"}
 
 
-def side_label(kind: StepKind, side: Side) -> str:
-    """The side in words, "left side", or "left hand" for a carry (the weight is in it)."""
-    return f"{side.value} {'hand' if kind is StepKind.LAPS else 'side'}"
-
-
 def _side_cue(step: Step, side: Side) -> tuple[str, str]:
     """Words and sound announcing *side* for *step*: ("Left hand", "left-hand")..."""
-    label = side_label(step.kind, side)
-    return label.capitalize(), label.replace(" ", "-")
-
-
-def _fmt_s(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+    return words.side_shown(step.kind, side), side_label(step.kind, side).replace(" ", "-")
 
 
 def _countdown(duration: float) -> list[Cue]:
@@ -134,23 +132,51 @@ def _countdown(duration: float) -> list[Cue]:
     ]
 
 
-def _lead_in_cues(kind: PhaseKind, duration: float, work: Phase | None) -> tuple[Cue, ...]:
-    """Cues for a get-ready, switch or rest phase; *work* is the work phase right after, if any."""
+def _end_cue(phase: Phase, held: float, reason: EndReason) -> Cue:
+    """ "Done" as a work phase ends; a hold the person ended before its time, or held past its
+    target, also gives the time held ("47 s held", said "Forty-seven seconds."), its whole
+    seconds in ``count``."""
+    target = phase.target_seconds
+    step = phase.step
+    if (
+        reason is EndReason.DONE
+        and step.kind is StepKind.HOLD
+        and target is not None
+        and (held < target - 0.5 or (step.as_long_as_you_can and held >= target + 1))
+    ):
+        whole = int(held)
+        shown, said = words.held_shown(whole), words.held_said(whole)
+        return Cue(held, CueKind.WORK_END, shown, "done", count=whole, said=said)
+    return Cue(held, CueKind.WORK_END, words.DONE, "done")
+
+
+def _lead_in_cues(
+    kind: PhaseKind, duration: float, work: Phase | None, then: Phase | None = None
+) -> tuple[Cue, ...]:
+    """Cues for a get-ready, switch or rest phase; *work* is the work phase right after, if any;
+    *then* is the next work phase of the session, which a rest names ("Rest. Next: ...")."""
     cues: list[Cue] = []
     said = _side_cue(work.step, work.side) if work is not None and work.side else None
     if kind is PhaseKind.GET_READY:
+        name = words.get_ready_said(work.step.name, work.step.kind, work.side) if work else ""
         if said is not None:
-            cues.append(Cue(0.0, CueKind.ANNOUNCE, *said))
+            cues.append(Cue(0.0, CueKind.ANNOUNCE, *said, said=name))
         else:
-            cues.append(Cue(0.0, CueKind.ANNOUNCE, "Get ready", "get-ready"))
+            cues.append(Cue(0.0, CueKind.ANNOUNCE, words.GET_READY, "get-ready", said=name))
     elif kind is PhaseKind.SWITCH:
-        cues.append(Cue(0.0, CueKind.ANNOUNCE, "Switch sides", "switch-sides"))
+        to = words.switch_said(work.step.kind, work.side) if work is not None else ""
+        cues.append(Cue(0.0, CueKind.ANNOUNCE, words.SWITCH_SIDES, "switch-sides", said=to))
         if said is not None and duration >= 5:
             cues.append(Cue(2.0, CueKind.SIDE, *said))
     else:
-        cues.append(Cue(0.0, CueKind.ANNOUNCE, "Rest", "rest"))
-        if said is not None and duration >= 10:
-            cues.append(Cue(duration - 6, CueKind.SIDE, said[0] + " next", said[1]))
+        nxt = then if then is not None else work
+        rest = words.rest_said(
+            *((nxt.step.name, nxt.step.kind, nxt.side) if nxt is not None else (None, None, None))
+        )
+        cues.append(Cue(0.0, CueKind.ANNOUNCE, words.REST, "rest", said=rest))
+        if said is not None and work is not None and work.side is not None and duration >= 10:
+            shown = words.side_next_shown(work.step.kind, work.side)
+            cues.append(Cue(duration - 6, CueKind.SIDE, shown, said[1]))
     if work is not None:
         cues.extend(_countdown(duration))
     return tuple(sorted(cues, key=lambda c: c.offset))
@@ -160,29 +186,29 @@ def _work_cues(step: Step) -> tuple[Cue, ...]:
     length = step.work_seconds
     cues: list[Cue] = []
     if step.kind is not StepKind.BREATHE:  # a breathing drill starts on its first "breathe in"
-        cues.append(Cue(0.0, CueKind.GO, "Go", "go"))
+        cues.append(Cue(0.0, CueKind.GO, words.GO, "go"))
     if step.kind is StepKind.REPS and step.cadence is not None and step.reps is not None:
         cues += [
             Cue(k * step.cadence, CueKind.TICK, str(k + 1), "tick", count=k)
             for k in range(1, step.reps)
         ]
     elif step.kind is StepKind.TIMED and step.rhythm is not None:
-        words = step.rhythm_words or ("",)
+        beat_words = step.rhythm_words or ("",)
         beats = math.ceil(length / step.rhythm - 1e-9)
         cues += [
-            Cue(k * step.rhythm, CueKind.TICK, words[k % len(words)], "tick", count=k)
+            Cue(k * step.rhythm, CueKind.TICK, beat_words[k % len(beat_words)], "tick", count=k)
             for k in range(1, beats)
         ]
     elif step.kind is StepKind.BREATHE and step.breaths is not None:
         cycle = step.breath_cycle
         for k in range(step.breaths):
             start = k * cycle
-            cues.append(Cue(start, CueKind.INHALE, "Breathe in", "breathe-in", count=k + 1))
+            cues.append(Cue(start, CueKind.INHALE, words.BREATHE_IN, "breathe-in", count=k + 1))
             cues.append(
                 Cue(
                     start + step.inhale + step.hold_in,
                     CueKind.EXHALE,
-                    "Breathe out",
+                    words.BREATHE_OUT,
                     "breathe-out",
                     count=k + 1,
                 )
@@ -192,22 +218,26 @@ def _work_cues(step: Step) -> tuple[Cue, ...]:
             Cue(
                 length,
                 CueKind.TARGET,
-                f"{_fmt_s(length)} s reached - keep going if you can",
+                words.target_shown(length),
                 "target",
+                said=words.target_said(length),
             )
         )
     for spec in step.cues:
         offset = spec.offset(length)
         if spec.halfway:
-            cues.append(
-                Cue(offset, CueKind.HALFWAY, spec.say or "Halfway", spec.sound or "halfway")
-            )
+            text = spec.say or words.HALFWAY
+            said = words.user_said(text)
+            cues.append(Cue(offset, CueKind.HALFWAY, text, spec.sound or "halfway", said=said))
         elif spec.before_end is not None:
             sound = spec.sound or _REMAINING_SOUND.get(spec.before_end, "chime")
-            text = spec.say or f"{_fmt_s(spec.before_end)} seconds"
-            cues.append(Cue(offset, CueKind.REMAINING, text, sound))
+            text = spec.say or words.remaining_shown(spec.before_end)
+            said = words.user_said(spec.say) if spec.say else words.remaining_said(spec.before_end)
+            cues.append(Cue(offset, CueKind.REMAINING, text, sound, said=said))
         else:
-            cues.append(Cue(offset, CueKind.PROMPT, spec.say or "", spec.sound or "chime"))
+            text = spec.say or ""
+            said = words.user_said(text)
+            cues.append(Cue(offset, CueKind.PROMPT, text, spec.sound or "chime", said=said))
     # Stable sort: at equal offsets the built-in cue comes before the written one.
     return tuple(sorted(cues, key=lambda c: c.offset))
 
@@ -240,6 +270,7 @@ def expand(session: Session) -> Plan:
     work_cues: dict[int, tuple[Cue, ...]] = {}  # one step's work periods share their cues
     # Build back to front so a lead-in knows the work phase that follows it.
     following: Phase | None = None
+    then: Phase | None = None  # the next work phase, whatever lies between
     for kind, si, step, side, set_number, length in reversed(raw):
         duration: float | None = length
         if kind is PhaseKind.WORK:
@@ -249,8 +280,10 @@ def expand(session: Session) -> Plan:
             duration = None if step.open_ended else length
         else:
             work = following if following is not None and following.is_work else None
-            cues = _lead_in_cues(kind, length, work)
+            cues = _lead_in_cues(kind, length, work, then)
         following = Phase(-1, kind, si, step, side, set_number, duration, length, cues)
+        if following.is_work:
+            then = following
         phases.append(following)
     phases.reverse()
     return Plan(session, tuple(replace(p, index=i) for i, p in enumerate(phases)))
@@ -472,6 +505,20 @@ class Run:
             times.append(self._cur.start + phase.duration)
         return self._clock_of(min(times)) if times else None
 
+    def upcoming(self) -> list[tuple[float, Cue | None]]:
+        """The current phase's cues still to come, with the clock time each is due, then its
+        end (``None``) when it has one; [] when paused, finished or not started."""
+        if not self._started or self.finished or self.paused or self._cur is None:
+            return []
+        phase = self.plan.phases[self._cur.index]
+        out: list[tuple[float, Cue | None]] = [
+            (self._clock_of(self._cur.start + cue.offset), cue)
+            for cue in phase.cues[self._cur.next_cue :]
+        ]
+        if phase.duration is not None:
+            out.append((self._clock_of(self._cur.start + phase.duration), None))
+        return out
+
     def snapshot(self) -> Snapshot:
         phase = self.phase
         elapsed = self.elapsed()
@@ -562,7 +609,7 @@ class Run:
         at_clock = self._clock_of(at)
         if phase.is_work and reason is not EndReason.BACK:
             if reason in (EndReason.DEADLINE, EndReason.DONE):
-                end_cue = Cue(at - cur.start, CueKind.WORK_END, "Done", "done")
+                end_cue = _end_cue(phase, at - cur.start, reason)
                 self._fire(phase, end_cue, at_clock, now, events)
             result = self._result(phase, cur, at, reason, why)
             self.results.append(result)
@@ -573,7 +620,7 @@ class Run:
             return
         nxt = cur.index + 1 if go_to is None else go_to
         if nxt >= len(self.plan.phases):
-            complete = Cue(0.0, CueKind.COMPLETE, "Session complete", "complete")
+            complete = Cue(0.0, CueKind.COMPLETE, words.SESSION_COMPLETE, "complete")
             self._fire(None, complete, at_clock, now, events)
             self._end_session(Status.COMPLETED, now, events, at=at_clock)
             return
@@ -659,7 +706,9 @@ class Run:
         if not self.paused and not self.finished:
             self._paused_at = now
             events.append(Paused(now))
-            self._fire(self.phase, Cue(0.0, CueKind.PAUSED, "Paused", "paused"), now, now, events)
+            self._fire(
+                self.phase, Cue(0.0, CueKind.PAUSED, words.PAUSED, "paused"), now, now, events
+            )
         return events
 
     def resume(self) -> list[Event]:
@@ -672,7 +721,9 @@ class Run:
             self._paused_total += gap
             self._paused_at = None
             events.append(Resumed(now, gap))
-            self._fire(self.phase, Cue(0.0, CueKind.RESUMED, "Go on", "resumed"), now, now, events)
+            self._fire(
+                self.phase, Cue(0.0, CueKind.RESUMED, words.GO_ON, "resumed"), now, now, events
+            )
             events += self._catch_up(now)
         return events
 
@@ -728,8 +779,9 @@ class Run:
             return events
         self._cur.taps += 1
         target = step.target_count
-        word = "Lap" if step.kind is StepKind.LAPS else "Rep"
-        tap = Cue(0.0, CueKind.COUNTED, f"{word} {self._cur.taps}", "lap", self._cur.taps)
+        n = self._cur.taps
+        shown, said = words.counted_shown(step.kind, n), words.counted_said(n, target)
+        tap = Cue(0.0, CueKind.COUNTED, shown, "lap", n, said=said)
         self._fire(phase, tap, now, now, events)
         if target is not None and self._cur.taps >= target:
             self._finish(EndReason.DONE, self._active(now), now, events)
@@ -790,7 +842,7 @@ class Run:
             events.append(Paused(now))
         stopped = PainStopped(at_clock, phase, result, coming)
         self.pain_stop = stopped
-        self._fire(phase, Cue(0.0, CueKind.STOPPED, "Stopped", "stopped"), now, now, events)
+        self._fire(phase, Cue(0.0, CueKind.STOPPED, words.STOPPED, "stopped"), now, now, events)
         events.append(stopped)
         return events
 
@@ -871,7 +923,7 @@ class Run:
         at = self._clock_of(self._active(now))
         events: list[Event] = []
         self._fire(
-            None, Cue(0.0, CueKind.COMPLETE, "Session complete", "complete"), at, now, events
+            None, Cue(0.0, CueKind.COMPLETE, words.SESSION_COMPLETE, "complete"), at, now, events
         )
         self._end_session(Status.COMPLETED, now, events, at=at)
         return events

@@ -88,7 +88,10 @@ class Recorder:
         started_mono: float,
         pain_before: int | None = None,
         variant: str = "normal",
+        write_now: bool = True,
     ) -> None:
+        """*write_now* False leaves the session's first write to the caller's :meth:`flush`
+        (a run starts its clock first, then writes)."""
         self.history = history
         self.wall0 = started_wall
         self.mono0 = started_mono
@@ -113,7 +116,8 @@ class Recorder:
         self._queue: list[_Op] = [_Start()]
         self.error: str | None = None  # why the last flush stopped, None when all is written
         self.rescue_path: Path | None = None
-        self.flush()
+        if write_now:
+            self.flush()
 
     # -- what the run reports ------------------------------------------------------------------
     def wall(self, mono: float) -> datetime:

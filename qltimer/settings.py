@@ -15,6 +15,7 @@ from typing import Any
 
 from qltimer import paths
 from qltimer.files import ReadError, read_bounded, replacing, shown_path
+from qltimer.speech import DEFAULT_VOICE, RATES, VOICES
 
 FILE_NAME = "settings.json"
 THEMES = ("auto", "light", "dark")
@@ -31,7 +32,9 @@ Margins = tuple[int, int, int, int]  # left, top, right, bottom
 class Settings:
     volume: int = 80  # percent
     muted: bool = False
-    speech: bool = False  # speak names and own prompts (flite); off until issue 12 is whole
+    speech: bool = True  # speak every word a person needs (flite), or recorded cues only
+    speech_voice: str = DEFAULT_VOICE  # one of flite's voices (qltimer.speech.VOICES)
+    speech_rate: float = 1.0  # one of qltimer.speech.RATES: slower, normal, faster
     high_contrast: bool = False
     safety_acknowledged: bool = False
     theme: str = "auto"  # "auto" follows the desktop's colour scheme; or "light" / "dark"
@@ -80,6 +83,10 @@ class Settings:
         out.volume = max(0, min(100, out.volume))
         if out.theme not in THEMES:
             out.theme = "auto"
+        if out.speech_voice not in VOICES:
+            out.speech_voice = DEFAULT_VOICE
+        if out.speech_rate not in RATES:
+            out.speech_rate = 1.0
         # A position or a size is kept whole or not at all.
         if out.window_x is None or out.window_y is None:
             out.window_x = out.window_y = None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import array
 import contextlib
 import hashlib
+import queue
 import re
 import shutil
 import subprocess
@@ -34,16 +35,52 @@ from qltimer.files import WriteError, replacing
 
 ENGINE = "flite"
 DEFAULT_VOICE = "slt"
-RATES = (0.8, 1.0, 1.25)  # slower, normal, faster
+RATES = (0.8, 1.0, 1.25)  # slower, normal, faster: RATE_WORDS
 TIMEOUT = 5.0  # seconds one phrase may take to render before it is given up
 MAX_CHARS = 200  # a phrase longer than this is cut at a word
 MAX_WAV_BYTES = 16 * 1024 * 1024  # a cached file bigger than this is not one of ours
 RATE = 22050  # samples a second: the recorded cues' rate, so speech joins them in one buffer
+QUIET = 200  # a sample this close to zero (of 32767) is silence, for trimming a phrase's ends
 _VOICE_NAME = re.compile(r"[a-z0-9_]{1,20}")
+
+
+# flite's voices in plain words; "awb_time" only tells the time, so it is never offered.
+VOICES = {
+    "slt": "US English, woman (the clearest)",
+    "rms": "US English, man",
+    "awb": "Scottish English, man",
+    "kal16": "US English, man (quickest, less clear)",
+    "kal": "US English, man (telephone quality)",
+}
+RATE_WORDS = dict(zip(RATES, ("Slower", "Normal", "Faster"), strict=True))
+
+
+def voices() -> list[str]:
+    """The voices the installed engine has that qltimer offers, the clearest first; [] with
+    no engine (or one that does not answer within a second)."""
+    program = engine_path()
+    if program is None:
+        return []
+    try:
+        done = subprocess.run(
+            [program, "-lv"],
+            capture_output=True,
+            timeout=1.0,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    listed = set(done.stdout.decode(errors="replace").split(":", 1)[-1].split())
+    return [v for v in VOICES if v in listed]
 
 
 class SpeechError(Exception):
     """A phrase could not be spoken; the message says why in plain words."""
+
+
+class SpeechHang(SpeechError):
+    """The engine took longer than its time limit and was stopped."""
 
 
 def engine_path() -> str | None:
@@ -72,7 +109,7 @@ def sayable(text: str) -> str:
 
 
 def _key(text: str, voice: str, rate: float) -> str:
-    key = f"{ENGINE}\n{voice}\n{rate:.3f}\n{RATE}\n{text}"
+    key = f"{ENGINE}\n{voice}\n{rate:.3f}\n{RATE}\ntrimmed\n{text}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
@@ -129,9 +166,7 @@ def render(
                 stdin=subprocess.DEVNULL,
             )
         except subprocess.TimeoutExpired:
-            raise SpeechError(
-                f"the speech engine took over {timeout:g} s and was stopped"
-            ) from None
+            raise SpeechHang(f"the speech engine took over {timeout:g} s and was stopped") from None
         except OSError as err:
             raise SpeechError(f"the speech engine could not be started ({err.strerror})") from None
         if done.returncode != 0:
@@ -145,8 +180,9 @@ def render(
             sound = _decode(out, said)
         except (OSError, wave.Error, EOFError):
             raise SpeechError("the speech engine gave no sound") from None
-    if sound.rate != RATE and sound.channels == 1:
-        sound = Sound(said, resample(sound.pcm, sound.rate, RATE), 1, 2, RATE)
+    if sound.channels == 1:
+        pcm = resample(sound.pcm, sound.rate, RATE) if sound.rate != RATE else sound.pcm
+        sound = Sound(said, trim(pcm, RATE), 1, 2, RATE)
     with contextlib.suppress(OSError, WriteError):  # no cache: rendered again next time
         folder.mkdir(parents=True, exist_ok=True)
         write_wav(sound, cached)
@@ -179,6 +215,22 @@ def resample(pcm: bytes, rate: int, to: int) -> bytes:
     return out.tobytes()
 
 
+def trim(pcm: bytes, rate: int, quiet: int = QUIET, keep: float = 0.03) -> bytes:
+    """16-bit mono *pcm* without the silence flite puts before and after the words (all but
+    *keep* seconds of it), so a phrase starts the moment it is played and ends with its last
+    word; what is between the words is left as it is."""
+    samples = array.array("h", pcm)
+    if sys.byteorder != "little":
+        samples.byteswap()
+    first = next((i for i, x in enumerate(samples) if abs(x) > quiet), None)
+    if first is None:
+        return pcm
+    last = next(i for i in range(len(samples) - 1, -1, -1) if abs(samples[i]) > quiet)
+    margin = int(keep * rate)
+    start, end = max(0, first - margin), min(len(samples), last + 1 + margin)
+    return pcm[2 * start : 2 * end]
+
+
 def write_wav(sound: Sound, target: Path) -> None:
     """*sound* as a WAV file at *target*, whole or not at all (:class:`WriteError`)."""
     with replacing(target) as temp, wave.open(str(temp), "wb") as w:
@@ -192,7 +244,13 @@ class PhraseBank:
     """Renders a run's phrases on a thread of its own and hands each, as it is ready, to the
     player (``add_sounds``), so the run never waits for speech: a phrase not ready when its cue
     is due plays as the recorded cue. :attr:`problems` says what could not be rendered (that
-    phrase keeps its recorded cue or the chime)."""
+    phrase keeps its recorded cue or the chime).
+
+    The run's own list comes first (:attr:`done` is set when it is through, :attr:`seconds` is
+    how long that took); :meth:`want` asks for more as the run goes (the time held, the result
+    at the end), after it. An engine that hangs twice in a row is given up for the run: every
+    phrase after that is a problem, said once.
+    """
 
     def __init__(
         self,
@@ -204,38 +262,81 @@ class PhraseBank:
         cache: Path | None = None,
         name: Callable[[str], str] = lambda text: text,
     ) -> None:
-        self.texts = list(texts)
+        self.texts = list(dict.fromkeys(texts))
         self.ready: set[str] = set()
+        self.lengths: dict[str, float] = {}  # seconds each ready phrase lasts
         self.problems: list[str] = []
+        self.first = threading.Event()  # the first phrase is ready (or could not be)
         self.done = threading.Event()
-        self.seconds = 0.0  # how long rendering them all took
+        self.seconds = 0.0  # how long rendering the run's own list took
         self._add = add_sounds
         self._args = (voice, rate, cache)
         self._name = name
+        self._asked: set[str] = set(self.texts)
+        self._queue: queue.SimpleQueue[tuple[str, Callable[[str], None] | None] | None] = (
+            queue.SimpleQueue()
+        )
+        for text in self.texts:
+            self._queue.put((text, None))
+        self._queue.put(("", None))  # the end of the run's own list
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._work, name="qltimer-speech", daemon=True)
         self._thread.start()
 
+    def want(self, text: str, then: Callable[[str], None] | None = None) -> None:
+        """Render *text* too, after what is already asked for; *then(text)* is called (on the
+        bank's thread) once it is ready to play. Asking again for a phrase asked for before
+        does nothing (its first *then* stands)."""
+        if not text or text in self._asked or self._stop.is_set():
+            return
+        self._asked.add(text)
+        self._queue.put((text, then))
+
     def _work(self) -> None:
         began = time.monotonic()
         voice, rate, cache = self._args
-        try:
-            if engine_path() is None:
-                self.problems.append("no speech engine is installed (the flite package)")
-                return
-            for text in self.texts:
-                if self._stop.is_set():
-                    return
-                try:
-                    sound = render(text, voice, rate, cache=cache)
-                except SpeechError as err:
-                    self.problems.append(f"{text!r}: {err}")
-                    continue
-                self._add({self._name(text): sound})
-                self.ready.add(text)
-        finally:
+        hangs = 0
+        if engine_path() is None:
+            self.problems.append("no speech engine is installed (the flite package)")
             self.seconds = time.monotonic() - began
+            self.first.set()
             self.done.set()
+            return
+        while not self._stop.is_set():
+            item = self._queue.get()
+            if item is None or self._stop.is_set():
+                break
+            text, then = item
+            if not text:
+                self.seconds = time.monotonic() - began
+                self.first.set()
+                self.done.set()
+                continue
+            if hangs >= 2:
+                self.problems.append(f"{text!r}: the speech engine stopped answering")
+                continue
+            try:
+                sound = render(text, voice, rate, cache=cache)
+            except SpeechError as err:
+                hangs = hangs + 1 if isinstance(err, SpeechHang) else 0
+                self.problems.append(f"{text!r}: {err}")
+                self.first.set()
+                continue
+            hangs = 0
+            self._add({self._name(text): sound})
+            self.lengths[text] = sound.seconds
+            self.ready.add(text)
+            self.first.set()
+            if then is not None:
+                then(text)
+        self.first.set()
+        self.done.set()
+
+    def finish(self) -> None:
+        """Render what is asked for so far, then end (the run is over)."""
+        self._queue.put(None)
 
     def stop(self) -> None:
+        """End now: nothing more is rendered."""
         self._stop.set()
+        self._queue.put(None)

@@ -81,6 +81,10 @@ class Drive:
 
 def drive(x: Xvfb, tmp_path: Path, asoundrc: str, shot: Path | None) -> tuple[Drive, str]:
     home, data = tmp_path / "home", tmp_path / "data"
+    # Tones only (Sound > Speak every word, off): the recorded cues, byte for byte at the
+    # device; the voice's own path to the device is tests/test_audio.py's.
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "settings.json").write_text('{"speech": false}')
     proc = start_app(["run", str(E2E)], home, data, display=x.display, asoundrc=asoundrc)
     did = Drive()
     try:

@@ -26,11 +26,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
-from qltimer import __version__, display, paths
+from qltimer import __version__, display, paths, speech
 from qltimer.audio import CuePlayer, SilentPlayer, make_player
 from qltimer.catalog import Catalog, load_catalog
 from qltimer.coach import flare_variant
-from qltimer.engine import Phase, PhaseKind, side_label
+from qltimer.engine import Phase, PhaseKind
 from qltimer.files import plain_error
 from qltimer.gui.coaching import BeforeSession, ProgramView, SafetyDialog, safety_shortcut
 from qltimer.gui.dialogs import Ask
@@ -43,9 +43,12 @@ from qltimer.gui.summary import SummaryView
 from qltimer.gui.theme import dark_palette, wants_dark
 from qltimer.history import History, HistoryError, OpenReport, open_history
 from qltimer.instance import InstanceLock
+from qltimer.phrases import sound_name
 from qltimer.recording import RescueReport, import_rescued
 from qltimer.script import Session
 from qltimer.settings import Settings, place_window
+from qltimer.speech import PhraseBank
+from qltimer.words import SAMPLE, side_label
 
 if TYPE_CHECKING:
     from qltimer.gui.history_window import HistoryWindow
@@ -193,6 +196,8 @@ class MainWindow(QMainWindow):
             keeper=self.keeper,
             record_without_history=self.rescue_without_history,
             speak=self.settings.speech and not self.player.muted,
+            voice=self.settings.speech_voice,
+            rate=self.settings.speech_rate,
         )
         view = RunView(controller, dark=self.dark, high_contrast=self.settings.high_contrast)
         view.theme_toggled.connect(lambda _on: self.remember())
@@ -362,9 +367,57 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def set_speech(self, on: bool) -> None:
-        """Speak names and prompts from the next session on (the voice of one that runs stays)."""
+        """Speak every word from the next session on (the voice of one that runs stays)."""
         self.settings.speech = on
         self.remember()
+        if on:
+            self.say_sample()
+
+    def set_voice(self, voice: str) -> None:
+        self.settings.speech_voice = voice
+        self.remember()
+        self.say_sample()
+
+    def set_speech_rate(self, rate: float) -> None:
+        self.settings.speech_rate = rate
+        self.remember()
+        self.say_sample()
+
+    def say_sample(self) -> PhraseBank | None:
+        """Say a phrase in the chosen voice and rate, so the person hears what they chose
+        (rendered on the speech thread; nothing waits for it). Not during a session: its
+        cues come first."""
+        if self.player.muted or self.run_view is not None:
+            return None
+        bank = PhraseBank(
+            [],
+            self.player.add_sounds,
+            voice=self.settings.speech_voice,
+            rate=self.settings.speech_rate,
+            name=sound_name,
+        )
+        player = self.player
+        bank.want(SAMPLE, then=lambda text: player.play_together((sound_name(text),)))
+        bank.finish()
+        return bank
+
+    def _fill_voices(self) -> None:
+        """The installed voices, asked of the engine when the menu opens."""
+        menu = self.voice_menu
+        menu.clear()
+        group = QActionGroup(menu)
+        names = speech.voices()
+        if not names:
+            gone = QAction("No speech engine is installed (the flite package)", menu)
+            gone.setEnabled(False)
+            menu.addAction(gone)
+            return
+        for name in names:
+            action = QAction(f"{name}: {speech.VOICES[name]}", menu, checkable=True)
+            action.setChecked(name == self.settings.speech_voice)
+            action.triggered.connect(lambda _=False, v=name: self.set_voice(v))
+            group.addAction(action)
+            menu.addAction(action)
 
     @Slot(bool)
     def set_muted(self, muted: bool) -> None:
@@ -487,12 +540,25 @@ class MainWindow(QMainWindow):
         self.mute_action.setChecked(self.settings.muted)
         self.mute_action.triggered.connect(self.set_muted)
         sound.addAction(self.mute_action)
+        sound.addSeparator()
         self.speech_action = QAction(
-            "&Speak exercise names and your prompts (or recorded cues only)", self, checkable=True
+            "&Speak every word (off: tones and recorded cues only)", self, checkable=True
         )
         self.speech_action.setChecked(self.settings.speech)
         self.speech_action.triggered.connect(self.set_speech)
         sound.addAction(self.speech_action)
+        rates = sound.addMenu("Speaking &rate")
+        self.rate_actions: dict[float, QAction] = {}
+        rate_group = QActionGroup(self)
+        for rate, word in speech.RATE_WORDS.items():
+            action = QAction(word, self, checkable=True)
+            action.setChecked(self.settings.speech_rate == rate)
+            action.triggered.connect(lambda _=False, r=rate: self.set_speech_rate(r))
+            rate_group.addAction(action)
+            rates.addAction(action)
+            self.rate_actions[rate] = action
+        self.voice_menu = sound.addMenu("&Voice")
+        self.voice_menu.aboutToShow.connect(self._fill_voices)
         view_menu = self.menuBar().addMenu("&View")
         self.full_screen_action = QAction("&Full screen", self, checkable=True)
         self.full_screen_action.setShortcut(QKeySequence(Qt.Key.Key_F11))

@@ -13,7 +13,7 @@ import math
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal, Slot
@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qltimer import words
 from qltimer.audio import CuePlayer
 from qltimer.cli import format_dose, format_seconds
 from qltimer.cuemix import mix_cues
@@ -59,17 +60,22 @@ from qltimer.engine import (
     Snapshot,
     StepResult,
     expand,
-    side_label,
 )
 from qltimer.gui.inhibit import ScreenInhibitor
 from qltimer.gui.saving import SaveKeeper
 from qltimer.gui.theme import DARK, HIGH_CONTRAST, LIGHT, run_colors
 from qltimer.history import History
-from qltimer.phrases import phrase_list, sound_name, spoken
+from qltimer.phrases import (
+    phrase_list,
+    result_phrase,
+    sound_name,
+    voiced,
+)
 from qltimer.recording import Recorder
 from qltimer.script import Session, Side, StepKind
 from qltimer.sleepwatch import SleepWatch
-from qltimer.speech import PhraseBank
+from qltimer.speech import DEFAULT_VOICE, PhraseBank
+from qltimer.words import side_label
 
 PHASES: dict[PhaseKind, tuple[str, str]] = {
     # word, shape (the colours are the theme's: qltimer.gui.theme)
@@ -81,6 +87,7 @@ PHASES: dict[PhaseKind, tuple[str, str]] = {
 ANIMATE_EVERY = 1 / 15  # seconds between frames of the breathing pacer (only while breathing)
 FLASH_SHORT, FLASH_LONG = 0.35, 1.5  # seconds the frame flash stays (ticks and counts / prompts)
 WORDS_STAY = 2.5  # seconds a cue's words stay on screen
+FIRST_PHRASE_WAIT = 0.5  # seconds a session's start may wait for its first phrase to render
 SHOWN_CUES = {
     CueKind.HALFWAY,
     CueKind.REMAINING,
@@ -141,10 +148,13 @@ class RunController(QObject):
         keeper: SaveKeeper | None = None,
         record_without_history: bool = False,
         speak: bool = False,
+        voice: str = DEFAULT_VOICE,
+        rate: float = 1.0,
         parent: QObject | None = None,
     ) -> None:
-        """*speak*: render the run's phrases with the speech engine as it starts, and say them
-        in place of the recorded cues once each is ready (see :mod:`qltimer.phrases`)."""
+        """*speak*: render the run's phrases with the speech engine's *voice* at *rate* as it
+        starts, and say them in place of the recorded cues once each is ready (see
+        :mod:`qltimer.phrases`)."""
         super().__init__(parent)
         # Without a history (it could not be opened) the run can still go to a rescue file.
         self.record = history is not None or record_without_history
@@ -168,7 +178,10 @@ class RunController(QObject):
         self.latencies: list[float] = []  # seconds from each cue's due time to its play() call
         self.phrases: PhraseBank | None = None
         if speak:
-            self.phrases = PhraseBank(phrase_list(self.plan), player.add_sounds, name=sound_name)
+            self.phrases = PhraseBank(
+                phrase_list(self.plan), player.add_sounds, voice=voice, rate=rate, name=sound_name
+            )
+        self._problems_said = 0
         self.notices: dict[str, str] = {}
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -177,6 +190,14 @@ class RunController(QObject):
 
     # -- driving -------------------------------------------------------------------------------
     def start(self) -> None:
+        # What may take a while (a D-Bus call to keep the screen awake) comes first, so the
+        # session's recorded start is the moment its first get-ready begins.
+        self.inhibitor.inhibit()
+        self.sleepwatch.reset()
+        if self.phrases is not None:
+            # The first get-ready names the exercise at once: give its phrase a moment to be
+            # rendered (cached, it is there already), before the clock starts.
+            self.phrases.first.wait(FIRST_PHRASE_WAIT)
         if self.record:
             self.recorder = Recorder(
                 self.history,
@@ -188,11 +209,12 @@ class RunController(QObject):
                 started_mono=self.clock(),
                 pain_before=self.pain_before,
                 variant=self.variant,
+                write_now=False,  # after the first cues: a commit may take a while
             )
-            self.keeper.watch(self.recorder)
-        self.inhibitor.inhibit()
-        self.sleepwatch.reset()
         self._handle(self.run.start())
+        if self.recorder is not None:
+            self.recorder.flush()
+            self.keeper.watch(self.recorder)
 
     @Slot()
     def tick(self) -> None:
@@ -263,6 +285,7 @@ class RunController(QObject):
                 self.show_notice("window", "")
             elif isinstance(event, SessionEnded):
                 self.inhibitor.release()
+                self._say_result(event)
                 if self.recorder is not None:
                     self.recorder.session_ended(event.status.value, event.at)
                     self.keeper.watch(self.recorder)
@@ -274,8 +297,35 @@ class RunController(QObject):
             if detail:  # the sound system's own words, for whoever looks into it
                 print(f"qltimer: no sound: {detail}", file=sys.stderr)
             self.show_notice("sound", self.player.notice)
-        self.ticked.emit(self.run.snapshot())
+        snap = self.run.snapshot()
+        self._ask_held(snap)
+        self.ticked.emit(snap)
         self._schedule()
+
+    def _ask_held(self, snap: Snapshot) -> None:
+        """In a hold, have the time held ready to say a second or two before it can be needed:
+        when the person ends the hold early (or past its target), "Forty-seven seconds." is
+        said at once, with what comes next."""
+        phase = snap.phase
+        if self.phrases is None or phase is None or not phase.is_work or snap.paused:
+            return
+        if phase.step.kind is not StepKind.HOLD or phase.target_seconds is None:
+            return
+        now = int(snap.elapsed)
+        for n in (now, now + 1, now + 2):
+            self.phrases.want(words.held_said(n))
+
+    def _say_result(self, event: SessionEnded) -> None:
+        """The short result, said after "session complete" once it is rendered (it depends on
+        what was done, so it can't be ready before); the bank ends after it."""
+        bank = self.phrases
+        if bank is None:
+            return
+        text = result_phrase(event.results) if event.results else ""
+        player = self.player
+        if text:
+            bank.want(text, then=lambda said: player.play_together((sound_name(said),)))
+        bank.finish()
 
     @Slot(str)
     def on_save_notice(self, text: str) -> None:
@@ -329,31 +379,26 @@ class RunController(QObject):
         """Leave without ending (the window is closing): release what we hold."""
         self.timer.stop()
         self.inhibitor.release()
-        if self.phrases is not None:
-            self.phrases.stop()
+        if self.phrases is not None and not self.run.finished:
+            self.phrases.stop()  # a finished run's bank ends by itself, after the result
 
     def _voiced(self, events: list[Event]) -> list[Event]:
         """*events* with each cue that has its phrase ready to speak pointed at that phrase."""
         bank = self.phrases
         if bank is None:
             return events
-        if bank.done.is_set() and bank.problems and "speech" not in self.notices:
-            first = bank.problems[0]
+        problems = list(bank.problems)
+        if problems and len(problems) != self._problems_said:
+            self._problems_said = len(problems)
+            first = problems[0]
             self.show_notice(
                 "speech",
                 "Speech: " + first + "; the recorded cues are used instead."
                 if "no speech engine" in first
-                else f"Speech: {len(bank.problems)} phrase(s) could not be rendered; "
-                "those play as the recorded cue or a chime.",
+                else f"Speech: {len(problems)} phrase(s) could not be said "
+                f"({problems[-1].split(': ', 1)[-1]}); those play as the recorded cue or a chime.",
             )
-        out: list[Event] = []
-        for event in events:
-            if isinstance(event, CueDue):
-                text = spoken(event.phase, event.cue)
-                if text is not None and text in bank.ready:
-                    event = replace(event, cue=replace(event.cue, sound=sound_name(text)))
-            out.append(event)
-        return out
+        return voiced(events, bank.lengths, self.run.upcoming())
 
 
 # -- painted pieces ------------------------------------------------------------------------------

@@ -345,7 +345,8 @@ def test_the_dark_theme_follows_the_desktop(
         Catalog(sessions={"two": session}),
         history,
         clock=clock,
-        settings=Settings(safety_acknowledged=True, theme="auto"),
+        # Tones only: these tests hear the recorded cues (tests/gui/test_speech_run.py the voice)
+        settings=Settings(safety_acknowledged=True, theme="auto", speech=False),
     )
     qtbot.addWidget(win)
     win.show()

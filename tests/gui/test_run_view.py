@@ -26,7 +26,8 @@ from qltimer.sleepwatch import SleepWatch
 from tests.gui.windows import session_window
 from tests.helpers import FakeClock, session_from
 
-ACKNOWLEDGED = Settings(safety_acknowledged=True)
+# Tones only: these tests hear the recorded cues (tests/gui/test_speech_run.py the voice).
+ACKNOWLEDGED = Settings(safety_acknowledged=True, speech=False)
 SHORT = """
 title = "Short test"
 frequency = { times = 3, per = "week" }
