@@ -24,9 +24,11 @@ import tempfile
 import threading
 import time
 import unicodedata
+import warnings
 import wave
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -189,9 +191,32 @@ def render(
     return sound
 
 
+def _audioop() -> Any:
+    """The standard library's audioop (C; Python 3.11 and 3.12, deprecated there), or None."""
+    if sys.byteorder != "little":
+        return None  # it works in the machine's byte order, and WAV data is little-endian
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            import audioop
+        except ImportError:  # Python 3.13 on: the loop below
+            return None
+    return audioop
+
+
 def resample(pcm: bytes, rate: int, to: int) -> bytes:
-    """16-bit mono *pcm* from *rate* to *to* samples a second, by linear interpolation (plenty
-    for a voice: flite's 16 kHz speech has nothing above 8 kHz to alias)."""
+    """16-bit mono *pcm* from *rate* to *to* samples a second: with audioop's C resampler where
+    Python has it (ten times quicker), else by linear interpolation in Python (plenty for a
+    voice: flite's 16 kHz speech has nothing above 8 kHz to alias)."""
+    fast = _audioop()
+    if fast is not None and len(pcm) >= 4:
+        converted: bytes = fast.ratecv(pcm, 2, 1, rate, to, None)[0]
+        return converted
+    return resample_slowly(pcm, rate, to)
+
+
+def resample_slowly(pcm: bytes, rate: int, to: int) -> bytes:
+    """:func:`resample` by linear interpolation in Python, for where audioop is gone."""
     samples = array.array("h", pcm)
     if sys.byteorder != "little":
         samples.byteswap()
