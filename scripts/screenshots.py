@@ -132,6 +132,12 @@ def shots() -> dict[str, Callable[[QApplication], None]]:
             home = window("^qltimer$")
             grab("home-800x480-x11")
             xdo("windowfocus", "--sync", home)
+            xdo("key", "alt+s")  # the Sound menu: volume, mute, the voice and its choices
+            grab("sound-menu-800x480-x11")
+            xdo("key", "Up", "Right")  # Voice: the installed voices, asked of flite
+            grab("sound-voice-800x480-x11")
+            xdo("key", "Escape", "Escape")
+            xdo("windowfocus", "--sync", home)
             xdo("key", "Return")
             grab("before-session-800x480-x11")
             xdo("key", "Escape", "ctrl+q")
