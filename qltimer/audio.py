@@ -333,6 +333,11 @@ class SimpleaudioPlayer:
             if isinstance(job, _Add):
                 self._scaled.update(scale_all(job.sounds, self._level))
                 self.sounds.update(job.sounds)  # only now: play_together() may name them
+                # A sound added again under its name (a phrase in a voice newly chosen)
+                # replaces the old one in every joined utterance too.
+                self._joined = {
+                    k: v for k, v in self._joined.items() if not set(k) & job.sounds.keys()
+                }
                 continue
             if self._notice is not None or self.muted:
                 continue

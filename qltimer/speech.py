@@ -15,9 +15,11 @@ from __future__ import annotations
 import array
 import contextlib
 import hashlib
+import os
 import queue
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -64,17 +66,31 @@ def voices() -> list[str]:
     if program is None:
         return []
     try:
-        done = subprocess.run(
-            [program, "-lv"],
-            capture_output=True,
-            timeout=1.0,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
+        done = _run([program, "-lv"], 1.0)
     except (OSError, subprocess.TimeoutExpired):
         return []
     listed = set(done.stdout.decode(errors="replace").split(":", 1)[-1].split())
     return [v for v in VOICES if v in listed]
+
+
+def _run(args: list[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
+    """Run the engine with a time limit; past it, the engine and anything it started (its own
+    process group) are killed, not left running."""
+    with subprocess.Popen(
+        args,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    ) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise
+    return subprocess.CompletedProcess(args, proc.returncode, out, err)
 
 
 class SpeechError(Exception):
@@ -150,7 +166,7 @@ def render(
     with tempfile.TemporaryDirectory(prefix="qltimer-say-") as tmp:
         out = Path(tmp) / "phrase.wav"
         try:
-            done = subprocess.run(
+            done = _run(
                 [
                     program,
                     "-voice",
@@ -162,10 +178,7 @@ def render(
                     "-o",
                     str(out),
                 ],
-                capture_output=True,
-                timeout=timeout,
-                check=False,
-                stdin=subprocess.DEVNULL,
+                timeout,
             )
         except subprocess.TimeoutExpired:
             raise SpeechHang(f"the speech engine took over {timeout:g} s and was stopped") from None
@@ -291,6 +304,7 @@ class PhraseBank:
         self.ready: set[str] = set()
         self.lengths: dict[str, float] = {}  # seconds each ready phrase lasts
         self.problems: list[str] = []
+        self.reason = ""  # why the last problem happened, in plain words
         self.first = threading.Event()  # the first phrase is ready (or could not be)
         self.done = threading.Event()
         self.seconds = 0.0  # how long rendering the run's own list took
@@ -322,7 +336,8 @@ class PhraseBank:
         voice, rate, cache = self._args
         hangs = 0
         if engine_path() is None:
-            self.problems.append("no speech engine is installed (the flite package)")
+            self.reason = "no speech engine is installed (the flite package)"
+            self.problems.append(self.reason)
             self.seconds = time.monotonic() - began
             self.first.set()
             self.done.set()
@@ -338,12 +353,14 @@ class PhraseBank:
                 self.done.set()
                 continue
             if hangs >= 2:
-                self.problems.append(f"{text!r}: the speech engine stopped answering")
+                self.reason = "the speech engine stopped answering"
+                self.problems.append(f"{text!r}: {self.reason}")
                 continue
             try:
                 sound = render(text, voice, rate, cache=cache)
             except SpeechError as err:
                 hangs = hangs + 1 if isinstance(err, SpeechHang) else 0
+                self.reason = str(err)
                 self.problems.append(f"{text!r}: {err}")
                 self.first.set()
                 continue

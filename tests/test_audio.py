@@ -441,3 +441,22 @@ def test_a_spoken_phrase_and_a_recorded_cue_due_together_go_in_one_buffer(
     player.close()
     (call,) = backend.calls
     assert len(call.pcm) == len(load_sounds()["done"].pcm) + len(spoken.pcm)
+
+
+def test_a_phrase_added_again_in_a_new_voice_is_what_plays_next() -> None:
+    """Sound > Voice: the same words in another voice come under the same name; the player
+    plays the new sound from then on, alone or joined with a cue (it had kept the old joined
+    buffer: the sample and the next session stayed in the first voice)."""
+    backend = FakeBackend(calls_wanted=4)
+    player = fake_player(backend, "go")
+    old, new = tone("say:Go on", 0.02), tone("say:Go on", 0.03)
+    player.add_sounds({"say:Go on": old})
+    player.play_together(["say:Go on"])
+    player.play_together(["say:Go on", "go"])
+    player.add_sounds({"say:Go on": new})
+    player.play_together(["say:Go on"])
+    player.play_together(["say:Go on", "go"])
+    assert backend.enough.wait(5.0)
+    player.close()
+    go = player.sounds["go"].pcm
+    assert [c.pcm for c in backend.calls] == [old.pcm, old.pcm + go, new.pcm, new.pcm + go]

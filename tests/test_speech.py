@@ -66,6 +66,18 @@ def test_an_engine_that_hangs_or_fails_costs_that_phrase_only(
     with pytest.raises(speech.SpeechError, match=r"took over 0\.5 s and was stopped"):
         speech.render("Get ready", cache=tmp_path / "c", timeout=0.5)
     assert time.monotonic() - began < 5
+    # An engine (or a wrapper script) that started a child of its own: both are stopped.
+    pid_file = tmp_path / "child.pid"
+    _fake_engine(bin_dir, f"/bin/sleep 30 & echo $! > {pid_file}; wait")
+    began = time.monotonic()
+    with pytest.raises(speech.SpeechHang):
+        speech.render("Get ready", cache=tmp_path / "c", timeout=0.5)
+    assert time.monotonic() - began < 5, "waited for the engine's child to end by itself"
+    child = Path(f"/proc/{pid_file.read_text().strip()}/stat")
+    deadline = time.monotonic() + 5
+    while child.exists() and ") Z " not in child.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)  # a killed process, waiting to be reaped by init
+    assert not child.exists() or ") Z " in child.read_text(), "the engine's child was left"
     _fake_engine(bin_dir, "echo 'Segmentation fault' >&2; exit 139")
     with pytest.raises(speech.SpeechError, match=r"failed \(exit 139: Segmentation fault\)"):
         speech.render("Get ready", cache=tmp_path / "c")

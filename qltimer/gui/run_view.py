@@ -390,14 +390,8 @@ class RunController(QObject):
         problems = list(bank.problems)
         if problems and len(problems) != self._problems_said:
             self._problems_said = len(problems)
-            first = problems[0]
-            self.show_notice(
-                "speech",
-                "Speech: " + first + "; the recorded cues are used instead."
-                if "no speech engine" in first
-                else f"Speech: {len(problems)} phrase(s) could not be said "
-                f"({problems[-1].split(': ', 1)[-1]}); those play as the recorded cue or a chime.",
-            )
+            # One short line, so it never crowds the countdown on a small screen.
+            self.show_notice("speech", f"Speech: {bank.reason}; recorded cues play instead.")
         return voiced(events, bank.lengths, self.run.upcoming())
 
 
