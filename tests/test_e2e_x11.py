@@ -13,13 +13,14 @@ import os
 import shutil
 import sqlite3
 import time
+import wave
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
 
-from qltimer.audio import load_sounds
+from qltimer.audio import Sound, load_sounds
 from qltimer.cuemix import mix_cues
 from qltimer.engine import Event, Run, expand
 from qltimer.script import load_session
@@ -27,9 +28,11 @@ from tests.apprun import (
     CAPTURE_RC,
     NO_DEVICE_RC,
     Xvfb,
+    acknowledge_safety,
     history_json,
     history_rows,
     kill,
+    run_cli,
     start_app,
     stop,
     wait_for,
@@ -311,3 +314,80 @@ def test_p_stops_at_once_and_nothing_goes_on_until_the_person_chooses(
         ("Side plank", "left", "pain", True)
     ]
     assert 0.5 <= float(rows[0]["actual_seconds"]) <= 2.5  # type: ignore[arg-type]
+
+
+SPOKEN = """\
+title = "Spoken"
+get_ready = 6
+[[step]]
+kind = "hold"
+name = "Side plank"
+sides = "left"
+seconds = 4
+cue = [{ at = 1, say = "Hips up" }]
+"""
+
+
+@pytest.mark.skipif(shutil.which("flite") is None, reason="flite (scripts/system-deps.sh)")
+def test_a_session_of_your_own_is_spoken_at_the_device_as_qltimer_say_says_it(
+    x: Xvfb, tmp_path: Path
+) -> None:
+    """The voice on (as it is by default), the real app, the real flite, a file as the sound
+    card: the get-ready names the exercise, the person's own prompt is said, the counting stays
+    recorded, and the result comes after "session complete"; each phrase is byte for byte what
+    `qltimer say --output` writes, at the default volume."""
+    session = tmp_path / "spoken.toml"
+    session.write_text(SPOKEN)
+    home, data, capture = tmp_path / "home", tmp_path / "data", tmp_path / "capture.raw"
+    acknowledge_safety(data)
+    app = start_app(
+        ["run", str(session), "--pain", "0"],
+        home,
+        data,
+        display=x.display,
+        asoundrc=CAPTURE_RC.format(capture=capture),
+    )
+    try:
+        wait_for(
+            lambda: any(r["status"] == "completed" for r in history_rows(data)),
+            60,
+            "the session to end",
+        )
+        result = said_by_qltimer(tmp_path, "Left four seconds.")
+        wait_for(
+            lambda: capture.exists() and capture.stat().st_size >= len(result.scaled(0.8)),
+            30,
+            "the result to be said",
+        )
+        wait_for(lambda: result.scaled(0.8) in capture.read_bytes(), 30, "the spoken result")
+    finally:
+        err = stop(app)
+    assert "Traceback" not in err, err
+    recorded = load_sounds()
+    expected: list[Sound] = [
+        said_by_qltimer(tmp_path, "Side plank, left side. Get ready."),
+        recorded["count-3"],
+        recorded["count-2"],
+        recorded["count-1"],
+        recorded["go"],
+        said_by_qltimer(tmp_path, "Hips up."),
+        said_by_qltimer(tmp_path, "Session complete."),
+        result,
+    ]
+    played = capture.read_bytes()
+    at = 0
+    for sound in expected:
+        pcm = sound.scaled(0.8)
+        found = played.find(pcm, at)
+        assert found == at, f"{sound.name!r}: expected at byte {at}, found at {found}"
+        at += len(pcm)
+    assert at == len(played), "nothing else was heard"
+
+
+def said_by_qltimer(tmp_path: Path, text: str) -> Sound:
+    """*text* as `qltimer say --output` writes it (a cache of its own: rendered afresh)."""
+    out = tmp_path / f"said-{len(list(tmp_path.glob('said-*.wav')))}.wav"
+    made = run_cli("say", text, "--output", str(out), env={"XDG_CACHE_HOME": str(tmp_path / "c")})
+    assert made.returncode == 0, made.stderr
+    with wave.open(str(out)) as w:
+        return Sound(text, w.readframes(w.getnframes()), 1, 2, w.getframerate())
