@@ -28,7 +28,7 @@ import time
 import unicodedata
 import warnings
 import wave
-from collections.abc import Callable
+from collections.abc import Callable, KeysView
 from pathlib import Path
 from typing import Any
 
@@ -301,8 +301,7 @@ class PhraseBank:
         name: Callable[[str], str] = lambda text: text,
     ) -> None:
         self.texts = list(dict.fromkeys(texts))
-        self.ready: set[str] = set()
-        self.lengths: dict[str, float] = {}  # seconds each ready phrase lasts
+        self.lengths: dict[str, float] = {}  # each phrase ready to play: seconds it lasts
         self.problems: list[str] = []
         self.reason = ""  # why the last problem happened, in plain words
         self.first = threading.Event()  # the first phrase is ready (or could not be)
@@ -321,6 +320,11 @@ class PhraseBank:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._work, name="qltimer-speech", daemon=True)
         self._thread.start()
+
+    @property
+    def ready(self) -> KeysView[str]:
+        """The phrases ready to play."""
+        return self.lengths.keys()
 
     def want(self, text: str, then: Callable[[str], None] | None = None) -> None:
         """Render *text* too, after what is already asked for; *then(text)* is called (on the
@@ -367,7 +371,6 @@ class PhraseBank:
             hangs = 0
             self._add({self._name(text): sound})
             self.lengths[text] = sound.seconds
-            self.ready.add(text)
             self.first.set()
             if then is not None:
                 then(text)
