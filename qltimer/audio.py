@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 import wave
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -123,6 +123,8 @@ class CuePlayer(Protocol):
 
     def add_sounds(self, sounds: dict[str, Sound]) -> None: ...
 
+    def forget(self, names: Iterable[str]) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -136,6 +138,7 @@ class SilentPlayer:
     asked: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     utterances: list[tuple[str, ...]] = field(default_factory=list)  # each play, as one
+    forgotten: list[str] = field(default_factory=list)
 
     @property
     def notice(self) -> str | None:
@@ -151,6 +154,9 @@ class SilentPlayer:
 
     def add_sounds(self, sounds: dict[str, Sound]) -> None:
         self.added.extend(sounds)
+
+    def forget(self, names: Iterable[str]) -> None:
+        self.forgotten.extend(names)
 
     def close(self) -> None:
         pass
@@ -177,6 +183,13 @@ class _Add:
     """New sounds (spoken phrases): scaled to the current level, then playable by name."""
 
     sounds: dict[str, Sound]
+
+
+@dataclass(frozen=True)
+class _Forget:
+    """Sounds no longer needed (a time held that has passed): their memory is given back."""
+
+    names: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -230,6 +243,7 @@ class SimpleaudioPlayer:
         backend: Any = None,
     ) -> None:
         self.sounds = sounds
+        self._recorded = frozenset(sounds)  # the shipped cues: never forgotten
         self.muted = muted
         self.clock = clock
         self.log: list[Played] = []
@@ -239,7 +253,7 @@ class SimpleaudioPlayer:
         # Owned by the worker thread: every sound at the current level, and joined utterances.
         self._scaled: dict[str, bytes] = {}
         self._joined: dict[tuple[str, ...], tuple[_Buffer, ...]] = {}
-        self._queue: queue.Queue[_Say | _Rescale | _Add | None] = queue.Queue()
+        self._queue: queue.Queue[_Say | _Rescale | _Add | _Forget | None] = queue.Queue()
         self._coming: set[str] = set()  # names added, maybe not yet scaled by the worker
         self._level = _level(volume)
         self._closing = threading.Event()
@@ -295,6 +309,14 @@ class SimpleaudioPlayer:
         self._coming.update(sounds)
         self._queue.put(_Add(dict(sounds)))
 
+    def forget(self, names: Iterable[str]) -> None:
+        """Drop *names* (returns at once; an utterance queued before this still plays them).
+        The recorded cues are never forgotten."""
+        gone = frozenset(names) - self._recorded
+        self._coming.difference_update(gone)
+        if gone:
+            self._queue.put(_Forget(gone))
+
     def _rescale(self, level: float) -> None:
         self._level = level
         self._scaled = scale_all(self.sounds, level)
@@ -329,6 +351,12 @@ class SimpleaudioPlayer:
                 return
             if isinstance(job, _Rescale):
                 self._rescale(job.level)
+                continue
+            if isinstance(job, _Forget):
+                for name in job.names - self._coming:  # unless added again meanwhile
+                    self.sounds.pop(name, None)
+                    self._scaled.pop(name, None)
+                self._joined = {k: v for k, v in self._joined.items() if not set(k) & job.names}
                 continue
             if isinstance(job, _Add):
                 self._scaled.update(scale_all(job.sounds, self._level))

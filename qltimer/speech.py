@@ -28,7 +28,7 @@ import time
 import unicodedata
 import warnings
 import wave
-from collections.abc import Callable, KeysView
+from collections.abc import Callable, Iterable, KeysView
 from pathlib import Path
 from typing import Any
 
@@ -299,6 +299,7 @@ class PhraseBank:
         rate: float = 1.0,
         cache: Path | None = None,
         name: Callable[[str], str] = lambda text: text,
+        drop: Callable[[list[str]], None] = lambda names: None,
     ) -> None:
         self.texts = list(dict.fromkeys(texts))
         self.lengths: dict[str, float] = {}  # each phrase ready to play: seconds it lasts
@@ -308,6 +309,8 @@ class PhraseBank:
         self.done = threading.Event()
         self.seconds = 0.0  # how long rendering the run's own list took
         self._add = add_sounds
+        self._drop = drop
+        self._lock = threading.Lock()  # what is asked for, against what is added
         self._args = (voice, rate, cache)
         self._name = name
         self._asked: set[str] = set(self.texts)
@@ -326,13 +329,27 @@ class PhraseBank:
         """The phrases ready to play."""
         return self.lengths.keys()
 
+    def forget(self, texts: Iterable[str]) -> None:
+        """Let *texts* go (their sounds with them, through *drop*); asked for again, they are
+        rendered again (from the cache, in a few milliseconds). The run's own phrases stay
+        ("Ten seconds." is a time held and a cue)."""
+        own = set(self.texts)
+        with self._lock:
+            gone = [t for t in texts if t in self._asked and t not in own]
+            for text in gone:
+                self._asked.discard(text)
+                self.lengths.pop(text, None)
+            if gone:
+                self._drop([self._name(t) for t in gone])
+
     def want(self, text: str, then: Callable[[str], None] | None = None) -> None:
         """Render *text* too, after what is already asked for; *then(text)* is called (on the
         bank's thread) once it is ready to play. Asking again for a phrase asked for before
         does nothing (its first *then* stands)."""
-        if not text or text in self._asked or self._stop.is_set():
-            return
-        self._asked.add(text)
+        with self._lock:
+            if not text or text in self._asked or self._stop.is_set():
+                return
+            self._asked.add(text)
         self._queue.put((text, then))
 
     def _work(self) -> None:
@@ -356,6 +373,8 @@ class PhraseBank:
                 self.first.set()
                 self.done.set()
                 continue
+            if text not in self._asked:
+                continue  # let go before its turn came
             if hangs >= 2:
                 self.reason = "the speech engine stopped answering"
                 self.problems.append(f"{text!r}: {self.reason}")
@@ -369,8 +388,11 @@ class PhraseBank:
                 self.first.set()
                 continue
             hangs = 0
-            self._add({self._name(text): sound})
-            self.lengths[text] = sound.seconds
+            with self._lock:  # not let go while it was rendered, and not from now on
+                if text not in self._asked:
+                    continue
+                self._add({self._name(text): sound})
+                self.lengths[text] = sound.seconds
             self.first.set()
             if then is not None:
                 then(text)

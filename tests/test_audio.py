@@ -460,3 +460,19 @@ def test_a_phrase_added_again_in_a_new_voice_is_what_plays_next() -> None:
     player.close()
     go = player.sounds["go"].pcm
     assert [c.pcm for c in backend.calls] == [old.pcm, old.pcm + go, new.pcm, new.pcm + go]
+
+
+def test_a_phrase_let_go_gives_its_memory_back_and_a_recorded_cue_is_never_let_go() -> None:
+    backend = FakeBackend(calls_wanted=3)
+    player = fake_player(backend, "go")
+    held = tone("say:Forty seconds.", 0.02)
+    player.add_sounds({"say:Forty seconds.": held})
+    player.play_together(["say:Forty seconds."])
+    player.forget(["say:Forty seconds.", "go"])
+    player.play_together(["say:Forty seconds."])  # gone: the chime, as for any unknown name
+    player.play_together(["go"])
+    assert backend.enough.wait(5.0)
+    player.close()
+    chime, go = player.sounds["chime"].pcm, player.sounds["go"].pcm
+    assert [c.pcm for c in backend.calls] == [held.pcm, chime, go]
+    assert "say:Forty seconds." not in player.sounds

@@ -179,8 +179,14 @@ class RunController(QObject):
         self.phrases: PhraseBank | None = None
         if speak:
             self.phrases = PhraseBank(
-                phrase_list(self.plan), player.add_sounds, voice=voice, rate=rate, name=sound_name
+                phrase_list(self.plan),
+                player.add_sounds,
+                voice=voice,
+                rate=rate,
+                name=sound_name,
+                drop=player.forget,
             )
+        self._held: set[str] = set()  # times held asked for, in the hold now
         self._problems_said = 0
         self.notices: dict[str, str] = {}
         self.timer = QTimer(self)
@@ -312,8 +318,13 @@ class RunController(QObject):
         if phase.step.kind is not StepKind.HOLD or phase.target_seconds is None:
             return
         now = int(snap.elapsed)
-        for n in (now, now + 1, now + 2):
-            self.phrases.want(words.held_said(n))
+        near = [words.held_said(n) for n in (now, now + 1, now + 2, now - 1) if n >= 0]
+        # The seconds gone by are let go, so a long hold keeps four short phrases, not one a
+        # second (about 130 KB each, scaled copy included).
+        self.phrases.forget(self._held - set(near))
+        self._held = set(near)
+        for text in near:
+            self.phrases.want(text)
 
     def _say_result(self, event: SessionEnded) -> None:
         """The short result, said after "session complete" once it is rendered (it depends on

@@ -248,3 +248,30 @@ def test_words_that_would_hold_back_the_count_give_way_to_the_recorded_cue(
     controller.stop()
     assert player.utterances[:3] == [("left-side",), ("count-2",), ("count-1",)]
     assert max(controller.latencies) < 0.3  # the fake clock's steps, no queue behind words
+
+
+@needs_flite
+def test_a_long_hold_keeps_only_the_times_held_near_now(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One phrase a second for a whole hold would be megabytes; the seconds gone by are let go
+    (their sounds too), and the run's own "Ten seconds." stays though it is a time held too."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    player = SilentPlayer()
+    clock = FakeClock()
+    long_hold = OWN.replace("seconds = 20", "seconds = 60").replace(
+        'cue = [{ at = 5, say = "Hips up" }]', "cue = [{ before_end = 10 }]"
+    )
+    controller = RunController(session_from(long_hold), player, None, clock=clock, speak=True)
+    bank = controller.phrases
+    assert bank is not None and bank.done.wait(30)
+    controller.start()
+    _run_until(controller, clock, 6 + 40)
+    held = {t for t in bank.texts}
+    assert "Ten seconds." in held
+    qtbot.waitUntil(lambda: "Forty-one seconds." in bank.ready, timeout=10_000)
+    times = [t for t in bank.ready if t.endswith("seconds.") and t not in held]
+    assert len(times) <= 4, times
+    assert "say:Twenty seconds." in player.forgotten
+    assert "say:Ten seconds." not in player.forgotten
+    controller.stop()
