@@ -65,7 +65,7 @@ def switch_charts(app: object, window: HistoryWindow) -> list[float]:
 
 def commit_times(hist: History, n: int) -> list[float]:
     t = datetime(2026, 11, 21, 8, tzinfo=UTC)
-    key = hist.start_session("ql-level-1", "QL level 1", "bench", t)
+    key = hist.start_session("ql-level-1", "QL level 1", "", t)
     out = []
     for i in range(n):
         side = "left" if i % 2 else "right"

@@ -128,12 +128,13 @@ def child_session() -> None:
     history, _ = open_history()
     clock = FakeClock()
     player = make_player(0.8)
+    speech = os.environ.get("QLTIMER_BENCH_SPEECH", "on") == "on"  # the default: on
     window = MainWindow(
         catalog,
         history,
         player=player,
         clock=clock,
-        settings=Settings(safety_acknowledged=True),
+        settings=Settings(safety_acknowledged=True, speech=speech),
     )
     window.resize(1280, 800)
     window.show()
@@ -209,6 +210,8 @@ def main() -> None:
     from qltimer.settings import Settings
 
     me = str(Path(__file__).resolve())
+    # Speech renders into a cache of the bench's own, never yours.
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="qltimer-bench-cache-")
     # An installed qltimer has its bytecode compiled by pip; a checkout gets it here.
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "qltimer")], check=True)
     data = Path(tempfile.mkdtemp(prefix="qltimer-bench-"))
@@ -244,9 +247,14 @@ def main() -> None:
         "<= 1.3x",
     )
 
-    peaks, bare_peaks, growth, first_rss, last_rss = [], [], [], [], []
+    peaks, bare_peaks, growth, first_rss, last_rss, quiet = [], [], [], [], [], []
     info: dict[str, object] = {}
     for _ in range(args.memory_repeat):
+        session_data = Path(tempfile.mkdtemp(prefix="qltimer-bench-mem-"))
+        os.environ["QLTIMER_BENCH_SPEECH"] = "off"  # the same session, tones only
+        _, lines = run_child([me, "--child", "session"], session_data)
+        quiet.append(float(lines[-1]["peak_mb"]))  # type: ignore[arg-type]
+        os.environ["QLTIMER_BENCH_SPEECH"] = "on"
         session_data = Path(tempfile.mkdtemp(prefix="qltimer-bench-mem-"))
         _, lines = run_child([me, "--child", "session"], session_data)
         info = lines[-1]
@@ -274,6 +282,14 @@ def main() -> None:
         f"{bp:.1f} MB (bare window)",
         p / bp,
         "<= 1.3x",
+    )
+    q = statistics.median(quiet)
+    print(f"{'the same session, tones only (no speech)':52} {q:8.1f}MB")
+    row(
+        f"peak memory, {minutes}-min session, speech on (the default)",
+        f"{p:.1f} MB",
+        f"{q:.1f} MB (tones only)",
+        p / q,
     )
     row(
         "memory growth, minute 5 to the end of the session",
