@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from qltimer import words
 from qltimer.audio import CuePlayer
 from qltimer.cli import format_dose, format_seconds
-from qltimer.cuemix import mix_cues
+from qltimer.cuemix import TOGETHER, mix_cues
 from qltimer.engine import (
     CueDue,
     CueKind,
@@ -821,6 +821,8 @@ class RunView(QWidget):
         self._words_timer = QTimer(self)
         self._words_timer.setSingleShot(True)
         self._words_timer.timeout.connect(self.on_words_over)
+        # A time held just shown ("47 s held"), kept to go before what comes next with it.
+        self._held_words: tuple[float, str] | None = None
         self._apply_theme()
 
     @property
@@ -1249,7 +1251,14 @@ class RunView(QWidget):
     def on_cue_fired(self, event: CueDue) -> None:
         cue = event.cue
         if cue.kind in SHOWN_CUES and cue.text:
-            self._set_words(cue.text)
+            text = cue.text
+            held = self._held_words
+            if held is not None and abs(event.due - held[0]) <= TOGETHER:
+                text = f"{held[1]} · {text}"  # as the voice says it: the time, then what next
+            self._held_words = (
+                (event.due, cue.text) if cue.kind is CueKind.WORK_END and cue.count else None
+            )
+            self._set_words(text)
             self._words_timer.start(int(WORDS_STAY * 1000))
         long = cue.kind in (CueKind.HALFWAY, CueKind.REMAINING, CueKind.PROMPT, CueKind.TARGET)
         self._flash(FLASH_LONG if long else FLASH_SHORT)

@@ -380,6 +380,21 @@ def test_every_cue_flashes_the_screen_and_shows_its_words(
     qtbot.waitUntil(lambda: not view.flashing)  # the frame goes after a moment
 
 
+def test_a_hold_ended_early_shows_the_time_held_with_what_comes_next(
+    setup: tuple[MainWindow, FakeClock, SilentPlayer], qtbot: QtBot
+) -> None:
+    """Enter before a hold's time: the screen says what the voice says, the time held and
+    then what comes next, on one line."""
+    window, clock, _ = setup
+    view = start(window)
+    until(view, clock, at_work("Side plank", Side.LEFT))
+    until(view, clock, lambda s: s.elapsed >= 3.2)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert view.cue_text.isVisible() and view.cue_text.text() == "3 s held · Switch sides"
+    until(view, clock, at_work("Side plank", Side.RIGHT))
+    assert "held" not in view.cue_text.text()  # a hold run to its end says no time
+
+
 def locked_window(
     qtbot: QtBot, tmp_path: Path
 ) -> tuple[MainWindow, FakeClock, History, sqlite3.Connection]:

@@ -190,9 +190,12 @@ def test_home_and_the_history_window_show_an_import_and_saved_answers_at_once(
     from qltimer.history import export_json
 
     source, _ = open_history(tmp_path / "other.sqlite3")
-    started = datetime.now(UTC) - timedelta(minutes=20)
+    # Done earlier today, even just after midnight (20 minutes back would be yesterday then).
+    now = datetime.now().astimezone()
+    back = min(timedelta(minutes=20), (now - now.replace(hour=0, minute=0, second=0)) / 2)
+    started = (now - back).astimezone(UTC)
     key = source.start_session("phase-one", "Phase one", "", started)
-    source.finish_session(key, "completed", started + timedelta(minutes=15))
+    source.finish_session(key, "completed", started + back / 2)
     export = tmp_path / "export.json"
     export.write_text(export_json(source), encoding="utf-8")
     window = shown(qtbot, Settings(safety_acknowledged=True), history)
