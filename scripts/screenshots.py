@@ -296,7 +296,41 @@ def shots() -> dict[str, Callable[[QApplication], None]]:
         window.close()
 
     # History first, so the home screen shows when sessions were last done.
+    def held(app: QApplication) -> None:
+        """The run screen just after Enter ends a side plank early: the time held with what
+        comes next, as the voice says them."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        catalog = load_catalog()
+        for width, height in ((800, 480), (1280, 800)):
+            clock = FakeClock()
+            window = MainWindow(
+                catalog,
+                None,
+                player=SilentPlayer(),
+                clock=clock,
+                settings=Settings(safety_acknowledged=True, speech=False),
+            )
+            window.resize(width, height)
+            window.show()
+            view = window.start_session(catalog.sessions["ql-level-1"])
+            run = view.controller
+            while not (
+                run.run.phase and run.run.phase.is_work and run.run.phase.step.kind.value == "hold"
+            ):
+                clock.tick(0.25)
+                run.tick()
+            for _ in range(189):  # 47.25 s into the hold
+                clock.tick(0.25)
+                run.tick()
+            QTest.keyClick(view, Qt.Key.Key_Return)
+            save(window, f"run-held-early-{width}x{height}", app)
+            run.stop()
+            window.close()
+
     return {
+        "held": held,
         "faults": faults,
         "history": history,
         "summary": summary,
