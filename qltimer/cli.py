@@ -30,6 +30,7 @@ from qltimer.history import (
 )
 from qltimer.instance import InstanceLock
 from qltimer.script import ScriptError, Session, load_session
+from qltimer.words import side_label
 
 
 def format_duration(seconds: float) -> str:
@@ -150,14 +151,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     plan = expand(session)
     print(
         f"{session.title}  ({session.level_label or 'no phase'}; about "
-        f"{format_duration(plan.total_estimate)})"
+        f"{_clock(plan.total_estimate)})"
     )
     t = 0.0
     for phase in plan.phases:
-        side = f" - {phase.side.value} side" if phase.side else ""
+        side = f" - {side_label(phase.step.kind, phase.side)}" if phase.side else ""
         sets = f" - set {phase.set_number} of {phase.step.sets}" if phase.step.sets > 1 else ""
         what = phase.step.name if phase.kind is PhaseKind.WORK else f"({phase.kind.value})"
-        length = format_duration(phase.estimate)
+        length = _clock(phase.estimate)  # m:ss, exact: 90 s is 1:30, never "2 min"
         if phase.duration is None:
             length += " or more" if phase.step.as_long_as_you_can else " (until done)"
         print(f"{_clock(t):>6}  {what}{side}{sets}  [{length}]")

@@ -68,8 +68,24 @@ def test_validate_reports_three_mistakes_on_stderr_and_exits_one(tmp_path: Path)
 def test_show_prints_the_timed_plan(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["show", "ql-level-1"]) == 0
     out = capsys.readouterr().out
-    assert "Side plank - left side" in out and "Side plank - right side" in out
-    assert "(until done)" in out  # the carry ends when the laps are counted
+    assert "Side plank - left side  [1:00]" in out and "Side plank - right side  [1:00]" in out
+    assert "Suitcase carry - left hand  [2:00 (until done)]" in out  # ends on the laps counted
+    assert "(rest)  [0:45]" in out
+    assert out.splitlines()[0].endswith("(Phase Two, level 1; about 8:35)")
+
+
+def test_show_gives_lengths_exactly_as_m_ss(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 13: 90 s was shown as "2 min" and 80 s as "1 min"."""
+    own = tmp_path / "own.toml"
+    own.write_text(
+        'title = "Own"\nget_ready = 5\n[[step]]\nkind = "hold"\nname = "Hold"\nseconds = 90\n'
+        '[[step]]\nkind = "timed"\nname = "Bends"\nseconds = 80\nget_ready = 0\n'
+    )
+    assert main(["show", str(own)]) == 0
+    out = capsys.readouterr().out
+    assert "Hold  [1:30]" in out and "Bends  [1:20]" in out and "min" not in out
 
 
 def test_show_an_unknown_session(capsys: pytest.CaptureFixture[str]) -> None:
