@@ -38,7 +38,7 @@ from bench.gen_history import generate  # noqa: E402
 from qltimer.audio import SilentPlayer  # noqa: E402
 from qltimer.catalog import load_catalog  # noqa: E402
 from qltimer.gui.app import MainWindow, make_app  # noqa: E402
-from qltimer.gui.coaching import SafetyDialog  # noqa: E402
+from qltimer.gui.coaching import AboutQLDialog, SafetyDialog  # noqa: E402
 from qltimer.gui.history_window import HistoryWindow  # noqa: E402
 from qltimer.gui.report import write_report  # noqa: E402
 from qltimer.gui.summary import SummaryView  # noqa: E402
@@ -371,6 +371,10 @@ def pages_on_this_screen(app: QApplication) -> None:
     safety.show()
     save(safety, f"safety-{size}", app)
     safety.close()
+    about = AboutQLDialog(window)
+    about.show()
+    save(about, f"about-ql-{size}", app)
+    about.close()
     window.show_program()
     assert window.program is not None
     save(window.program, f"program-{size}", app)

@@ -32,7 +32,13 @@ from qltimer.catalog import Catalog, load_catalog
 from qltimer.coach import flare_variant
 from qltimer.engine import Phase, PhaseKind
 from qltimer.files import plain_error
-from qltimer.gui.coaching import BeforeSession, ProgramView, SafetyDialog, safety_shortcut
+from qltimer.gui.coaching import (
+    AboutQLDialog,
+    BeforeSession,
+    ProgramView,
+    SafetyDialog,
+    safety_shortcut,
+)
 from qltimer.gui.dialogs import Ask
 from qltimer.gui.fitting import FRAME_GUESS, FrameWatch, screen_areas, toggle_full_screen
 from qltimer.gui.home import HomeView
@@ -139,6 +145,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.before)
         self.safety: SafetyDialog | None = None
         self.program: ProgramView | None = None
+        self.about_ql: AboutQLDialog | None = None
         safety_shortcut(self, self.show_safety)
         self.stack.addWidget(self.home)
         self.summary: SummaryView | None = None
@@ -311,6 +318,13 @@ class MainWindow(QMainWindow):
         self.pause_run("the safety advice was open")
         dialog = SafetyDialog(self)
         self.safety = dialog
+        dialog.open()
+
+    @Slot()
+    def show_about_ql(self) -> None:
+        self.pause_run("the page about your QL was open")
+        dialog = AboutQLDialog(self)
+        self.about_ql = dialog
         dialog.open()
 
     @Slot()
@@ -587,9 +601,11 @@ class MainWindow(QMainWindow):
         for text, slot, keys in (
             ("&Safety advice", self.show_safety, "F1"),
             ("Your &program", self.show_program, "Ctrl+P"),
+            ("&About your QL muscle", self.show_about_ql, ""),
         ):
             action = QAction(text, self)
-            action.setShortcut(QKeySequence(keys))
+            if keys:
+                action.setShortcut(QKeySequence(keys))
             if keys == "F1":
                 action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # F1 is a QShortcut
             action.triggered.connect(slot)

@@ -40,26 +40,58 @@ can't get down on the floor, use the standing and seated session.</p>
 """
 
 
-class SafetyDialog(QDialog):
-    """The safety advice in large plain words; Enter (or the button) says "I understand".
+ABOUT_QL_HTML = """
+<h2>About your QL</h2>
+<p><b>Where it is.</b> The quadratus lumborum (QL) is a muscle deep in your low back, one on each
+side of your spine, under the long back muscles and the lats. It runs from the top of your pelvis
+(the iliac crest) up to your lowest rib (the 12th), and it is attached to the bones of your low
+back (the lumbar vertebrae) on the way.</p>
+<p><b>What it does.</b> One side working on its own bends your trunk to that side. Both sides
+working together stiffen and steady your low back. It also helps you lean back, and it holds your
+lowest rib steady when you breathe.</p>
+<p><b>Where it can hurt.</b> When it is overloaded, in spasm or knotted, the pain is often felt
+somewhere else:</p>
+<ul>
+<li>a deep ache in the low back, worse when sitting or standing;</li>
+<li>pain when you cough or sneeze, or when you lie on your back;</li>
+<li>pain in the buttock, the outer hip or the groin, which can be mistaken for sciatica;</li>
+<li>a feeling that one hip sits higher, or that one leg is shorter.</li>
+</ul>
+<p><b>One side is often worse than the other.</b> That is why qltimer times each side on its own
+and shows you the balance between them.</p>
+<p>This page is always in the Help menu. It describes the muscle; it can't tell what is causing
+your pain: see the safety advice (F1).</p>
+"""
+
+
+class ReadingDialog(QDialog):
+    """A page of plain words in large type, with one button; Enter (or the button) closes it.
 
     On a short screen the words scroll and the button stays in sight below them.
     """
 
-    def __init__(self, parent: QWidget | None = None, *, first_time: bool = False) -> None:
+    def __init__(
+        self,
+        html: str,
+        title: str,
+        name: str,
+        parent: QWidget | None = None,
+        *,
+        button: str = "Close  (Enter)",
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("qltimer - safety")
-        self.setAccessibleName("safety advice")
+        self.setWindowTitle(title)
+        self.setAccessibleName(name)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 12, 20, 12)
-        text = QLabel(SAFETY_HTML)
-        text.setObjectName("safetyText")
+        text = QLabel(html)
+        text.setObjectName("safetyText")  # the reading size (the app's style sheet)
         text.setWordWrap(True)
         text.setTextFormat(Qt.TextFormat.RichText)
         text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.text = ScrollPage(text)
         layout.addWidget(self.text, 1)
-        self.ok = QPushButton("I understand  (Enter)" if first_time else "Close  (Enter)")
+        self.ok = QPushButton(button)
         self.ok.setAccessibleName("understood")
         self.ok.setMinimumHeight(56)
         self.ok.setStyleSheet("padding: 4px 20px;")  # room either side of the words
@@ -68,6 +100,26 @@ class SafetyDialog(QDialog):
         layout.addWidget(self.ok, 0, Qt.AlignmentFlag.AlignRight)
         full_screen_shortcut(self, parent)
         fit_window(self, (760, 620), centre=parent is None)
+
+
+class SafetyDialog(ReadingDialog):
+    """The safety advice in large plain words; Enter (or the button) says "I understand"."""
+
+    def __init__(self, parent: QWidget | None = None, *, first_time: bool = False) -> None:
+        super().__init__(
+            SAFETY_HTML,
+            "qltimer - safety",
+            "safety advice",
+            parent,
+            button="I understand  (Enter)" if first_time else "Close  (Enter)",
+        )
+
+
+class AboutQLDialog(ReadingDialog):
+    """What the QL is, what it does and where it refers pain, from the program's own facts."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(ABOUT_QL_HTML, "qltimer - about your QL", "about your QL", parent)
 
 
 class BeforeSession(QWidget):

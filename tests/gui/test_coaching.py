@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from qltimer.audio import SilentPlayer
 from qltimer.catalog import load_catalog
 from qltimer.gui.app import MainWindow
-from qltimer.gui.coaching import ProgramView, SafetyDialog
+from qltimer.gui.coaching import AboutQLDialog, ProgramView, SafetyDialog
 from qltimer.history import History, open_history
 from qltimer.settings import Settings
 from tests.gui.test_run_view import ACKNOWLEDGED, walk
@@ -69,6 +69,33 @@ def test_safety_is_shown_once_then_stays_one_key_away(qtbot: QtBot, history: His
     qtbot.waitUntil(again.isActiveWindow)  # shortcuts go to the active window
     qtbot.keyClick(again.home, Qt.Key.Key_F1)
     assert len(open_dialogs(SafetyDialog)) == 1, "and never gone: F1"
+
+
+def test_the_help_menu_has_a_page_about_the_ql_in_plain_words(
+    qtbot: QtBot, history: History
+) -> None:
+    """Issue 13, item 4: where the QL is, what it does, where it refers pain, why one side is
+    often worse; opened from the Help menu, it pauses a session like the other pages."""
+    window = make_window(qtbot, history)
+    action = next(a for a in window.menuBar().actions() if a.text() == "H&elp")
+    about = next(a for a in action.menu().actions() if "About your QL" in a.text())
+    about.trigger()
+    (dialog,) = open_dialogs(AboutQLDialog)
+    text = " ".join(" ".join(w.text() for w in dialog.findChildren(QLabel)).split())
+    for words in (
+        "deep in your low back, one on each side of your spine",
+        "top of your pelvis",
+        "lowest rib",
+        "bends your trunk to that side",
+        "steady your low back",
+        "mistaken for sciatica",
+        "one leg is shorter",
+        "One side is often worse than the other",
+        "safety advice (F1)",
+    ):
+        assert words in text, words
+    with qtbot.waitSignal(dialog.finished):
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
 
 
 def test_pain_before_by_keyboard_alone_and_a_flare_day_is_recorded(
