@@ -9,7 +9,7 @@ comfortable, stop and seek advice if an exercise hurts.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -207,11 +207,32 @@ class Stage:
 def current_stage(
     sessions: Sequence[SessionRecord],
     decisions: Sequence[tuple[str, datetime, bool]],
+    worked: Callable[[str], bool] | None = None,
 ) -> Stage:
-    """Where the person is on the path, and why we think so. *sessions* newest first."""
+    """Where the person is on the path, and why we think so. *sessions* newest first.
+
+    Only sessions completed with their exercises done count: *worked(uuid)* says whether a
+    session had more of its parts done than skipped (:meth:`qltimer.history.History.worked`;
+    None takes every completed session as worked). A session started, ended early or skipped
+    through moves nobody along the path. Each stage, from the furthest, is asked of its newest
+    sessions until one was worked, so a long history costs a few look-ups.
+    """
     accepted = [(k, when) for k, when, ok in decisions if ok and k in STAGE_NAME]
     order = [k for k, _, _ in STAGES]
-    done = [r for r in sessions if r.status in DONE and r.session_id in STAGE_OF]
+    completed = [r for r in sessions if r.status == "completed" and r.session_id in STAGE_OF]
+    done: list[SessionRecord] = []
+    for key in reversed(order):
+        first = next(
+            (
+                r
+                for r in completed
+                if STAGE_OF[r.session_id] == key and (worked is None or worked(r.uuid))
+            ),
+            None,
+        )
+        if first is not None:
+            done = [first]
+            break
     from_history = max((order.index(STAGE_OF[r.session_id]) for r in done), default=-1)
     from_choice = max((order.index(k) for k, _ in accepted), default=-1)
     if from_choice >= from_history and from_choice >= 0:
@@ -233,6 +254,15 @@ def current_stage(
         STAGE_NAME["phase-one"],
         "nothing done yet: for a sore back the foundation comes first",
     )
+
+
+def beyond(stage: Stage, session_id: str, phase: int | None) -> bool:
+    """Whether a session lies further along the path than *stage*: a later stage's own
+    session, or any Phase Two session (the endurance test too) while the person is in Phase
+    One. Nothing beyond the person's stage is due or offered first."""
+    order = [k for k, _, _ in STAGES]
+    needs = STAGE_OF.get(session_id) or ("level-1" if phase == 2 else None)
+    return needs is not None and order.index(needs) > order.index(stage.key)
 
 
 # -- the plan: weeks, streaks, the release block ------------------------------------------------

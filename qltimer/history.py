@@ -697,6 +697,17 @@ class History:
         rows = self.conn.execute(sql + (" LIMIT ?" if limit else ""), (limit,) if limit else ())
         return self._read(rows, _session_from_row, "session")
 
+    def worked(self, session_uuid: str) -> bool:
+        """Whether the session had at least one exercise part done and no more skipped than
+        done: a session started and skipped through is not one that was worked. (One look up
+        the steps' index: the path asks only of its newest sessions.)"""
+        done, skipped = self.conn.execute(
+            "SELECT COALESCE(SUM(skipped = 0), 0), COALESCE(SUM(skipped != 0), 0) FROM steps "
+            "WHERE session_uuid = ?",
+            (session_uuid,),
+        ).fetchone()
+        return bool(done) and done >= skipped
+
     def session(self, session_uuid: str) -> SessionRecord | None:
         row = self.conn.execute("SELECT * FROM sessions WHERE uuid = ?", (session_uuid,))
         return next(iter(self._read(row, _session_from_row, "session")), None)

@@ -356,9 +356,12 @@ class HomeView(QWidget):
             plan = expand(session)
             when = last.get(session.id)
             status = [f"last done {_day(when.date(), self.today)}" if when else "not done yet"]
-            due = due_status(session.frequency, done_days.get(session.id, []), self.today)
-            if due is not None:
-                status.append(("● " if due.due else "✓ ") + due.text)
+            if coach.beyond(self._stage, session.id, session.phase):
+                status.append("later on your path")  # never "due" before its time
+            else:
+                due = due_status(session.frequency, done_days.get(session.id, []), self.today)
+                if due is not None:
+                    status.append(("● " if due.due else "✓ ") + due.text)
             self.status[session.id] = " · ".join(status)
             bits = [
                 session.level_label,
@@ -385,7 +388,8 @@ class HomeView(QWidget):
     def _coach(self, records: list[SessionRecord]) -> None:
         """The plan line, the stage, and any suggestion, from the history."""
         decisions = self.history.decisions() if self.history is not None else []
-        self._stage = coach.current_stage(records, decisions)
+        worked = self.history.worked if self.history is not None else None
+        self._stage = coach.current_stage(records, decisions, worked)
         weekly = [
             s
             for s in self.catalog.sessions.values()

@@ -288,7 +288,7 @@ def _draw_report(
     doc.text(
         f"{_day(first)} to {_day(today)} ({weeks} weeks).  Sessions done: {len(done)}, of "
         f"which {sum(1 for r in done if r.variant == 'flare')} flare days.  "
-        f"Stage: {coach.current_stage(everything, history.decisions()).name}."
+        f"Stage: {coach.current_stage(everything, history.decisions(), history.worked).name}."
     )
     # Weeks before the first session ever recorded are not weeks the plan was missed.
     began = min((r.local_start.date() for r in everything), default=today)

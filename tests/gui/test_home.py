@@ -104,3 +104,44 @@ def test_home_offers_what_the_program_suggests_next(qtbot: QtBot, tmp_path: Path
     qtbot.keyClick(window.before, Qt.Key.Key_Escape)
     assert window.stack.currentWidget() is window.home and window.run_view is None
     assert window.home.current_session().id == "ql-level-2"  # type: ignore[union-attr]
+
+
+def test_nothing_beyond_the_persons_stage_is_due_and_a_skipped_session_moves_nobody_on(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Issue 13, item 1: on a first run level 2 and the endurance test were "due", and one
+    level-1 session with every step skipped made home say "You are at: Phase Two"."""
+    from qltimer.audio import SilentPlayer
+    from tests.helpers import FakeClock
+
+    history, _ = open_history(tmp_path / "history.sqlite3")
+    catalog = load_catalog()
+    clock = FakeClock()
+    settings = Settings(safety_acknowledged=True, speech=False)
+    window = shown(
+        qtbot, MainWindow(catalog, history, player=SilentPlayer(), clock=clock, settings=settings)
+    )
+    status = window.home.status
+    assert "later on your path" in status["ql-level-2"] and "due" not in status["ql-level-2"]
+    assert "later on your path" in status["side-plank-test"]
+    assert "● due" in status["phase-one"]
+    # A level-1 session, every part skipped with the arrow key, to its end.
+    view = window.start_session(catalog.sessions["ql-level-1"], pain_before=0)
+    for _ in range(60):
+        if view.controller.run.finished:
+            break
+        qtbot.keyClick(view, Qt.Key.Key_Right)
+    assert view.controller.run.finished
+    window.on_summary_closed("")
+    assert window.home.stage().key == "phase-one"
+    assert "You are at: Phase One" in window.home.plan.text()
+    assert window.home.current_session().id == "phase-one"  # type: ignore[union-attr]
+    assert "later on your path" in window.home.status["ql-level-2"]
+    (record,) = history.sessions()
+    assert record.status == "completed" and not history.worked(record.uuid)
+    # The same session with its exercises done does count.
+    done = simulate_run(history, catalog.sessions["ql-level-1"], datetime.now(UTC))
+    assert history.worked(done)
+    window.on_history_changed()
+    assert window.home.stage().key == "level-1"
+    assert "later on your path" not in window.home.status["side-plank-test"]
