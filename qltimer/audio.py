@@ -322,6 +322,11 @@ class SimpleaudioPlayer:
         self._scaled = scale_all(self.sounds, level)
         self._joined = {}
 
+    def _unjoin(self, names: Iterable[str]) -> None:
+        """Forget the joined utterances that hold any of *names* (replaced or let go)."""
+        gone = set(names)
+        self._joined = {k: v for k, v in self._joined.items() if not gone.intersection(k)}
+
     def _buffers(self, names: tuple[str, ...]) -> tuple[_Buffer, ...]:
         """One buffer for the whole utterance, or one per run of sounds in the same format."""
         if names not in self._joined:
@@ -356,16 +361,14 @@ class SimpleaudioPlayer:
                 for name in job.names - self._coming:  # unless added again meanwhile
                     self.sounds.pop(name, None)
                     self._scaled.pop(name, None)
-                self._joined = {k: v for k, v in self._joined.items() if not set(k) & job.names}
+                self._unjoin(job.names)
                 continue
             if isinstance(job, _Add):
                 self._scaled.update(scale_all(job.sounds, self._level))
                 self.sounds.update(job.sounds)  # only now: play_together() may name them
                 # A sound added again under its name (a phrase in a voice newly chosen)
                 # replaces the old one in every joined utterance too.
-                self._joined = {
-                    k: v for k, v in self._joined.items() if not set(k) & job.sounds.keys()
-                }
+                self._unjoin(job.sounds.keys())
                 continue
             if self._notice is not None or self.muted:
                 continue

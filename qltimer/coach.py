@@ -220,29 +220,25 @@ def current_stage(
     accepted = [(k, when) for k, when, ok in decisions if ok and k in STAGE_NAME]
     order = [k for k, _, _ in STAGES]
     completed = [r for r in sessions if r.status == "completed" and r.session_id in STAGE_OF]
-    done: list[SessionRecord] = []
-    for key in reversed(order):
-        first = next(
-            (
-                r
-                for r in completed
-                if STAGE_OF[r.session_id] == key and (worked is None or worked(r.uuid))
-            ),
-            None,
-        )
-        if first is not None:
-            done = [first]
-            break
-    from_history = max((order.index(STAGE_OF[r.session_id]) for r in done), default=-1)
+    # The newest worked session of the furthest stage that has one.
+    last = next(
+        (
+            r
+            for key in reversed(order)
+            for r in completed
+            if STAGE_OF[r.session_id] == key and (worked is None or worked(r.uuid))
+        ),
+        None,
+    )
+    from_history = order.index(STAGE_OF[last.session_id]) if last is not None else -1
     from_choice = max((order.index(k) for k, _ in accepted), default=-1)
     if from_choice >= from_history and from_choice >= 0:
         key, when = max(accepted, key=lambda a: order.index(a[0]))
         return Stage(
             key, STAGE_NAME[key], f"you chose to move on ({when.strftime('%d %b %Y').lstrip('0')})"
         )
-    if from_history >= 0:
+    if last is not None:
         key = order[from_history]
-        last = next(r for r in done if STAGE_OF[r.session_id] == key)
         return Stage(
             key,
             STAGE_NAME[key],

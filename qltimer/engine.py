@@ -495,15 +495,8 @@ class Run:
     def next_due(self) -> float | None:
         """Clock time of the next cue or phase end, or None when nothing is scheduled (paused,
         finished, or an open-ended phase with no cue left). The caller sleeps until then."""
-        if not self._started or self.finished or self.paused or self._cur is None:
-            return None
-        phase = self.plan.phases[self._cur.index]
-        times = []
-        if self._cur.next_cue < len(phase.cues):
-            times.append(self._cur.start + phase.cues[self._cur.next_cue].offset)
-        if phase.duration is not None:
-            times.append(self._cur.start + phase.duration)
-        return self._clock_of(min(times)) if times else None
+        coming = self.upcoming()
+        return min(at for at, _ in coming) if coming else None
 
     def upcoming(self) -> list[tuple[float, Cue | None]]:
         """The current phase's cues still to come, with the clock time each is due, then its

@@ -187,6 +187,7 @@ class RunController(QObject):
                 drop=player.forget,
             )
         self._held: set[str] = set()  # times held asked for, in the hold now
+        self._held_second = -1  # the whole second of the hold they were asked at
         self._problems_said = 0
         self.notices: dict[str, str] = {}
         self.timer = QTimer(self)
@@ -318,6 +319,9 @@ class RunController(QObject):
         if phase.step.kind is not StepKind.HOLD or phase.target_seconds is None:
             return
         now = int(snap.elapsed)
+        if now == self._held_second:
+            return  # asked already this second
+        self._held_second = now
         near = [words.held_said(n) for n in (now, now + 1, now + 2, now - 1) if n >= 0]
         # The seconds gone by are let go, so a long hold keeps four short phrases, not one a
         # second (about 130 KB each, scaled copy included).
