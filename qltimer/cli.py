@@ -120,9 +120,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 1
     from qltimer.gui.app import run_app  # Qt only when a window is wanted
 
-    if args.pain is None and not args.flare:
+    if args.pain is None and not args.sore:
         return int(run_app(start=session))  # asked on screen, as Start does
-    return int(run_app(start=session, answers=(args.pain, args.flare)))
+    return int(run_app(start=session, answers=(args.pain, args.sore)))
 
 
 def _display_or_say() -> bool:
@@ -336,7 +336,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--pain", type=_pain_score, metavar="0-10", help="your pain now, so it is not asked"
     )
-    p.add_argument("--flare", action="store_true", help="a flare day: the gentler version")
+    p.add_argument(
+        "--sore",
+        action="store_true",
+        help="a sore day: the lighter version (only if none of the warning signs in the safety "
+        "advice applies)",
+    )
+    p.add_argument("--flare", dest="sore", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("report", help="make a PDF of your progress for a physio or coach")
     p.add_argument("--output", "-o", metavar="FILE.pdf", required=True)

@@ -1,15 +1,17 @@
 """Coaching rules, as pure functions of the history. No Qt, no SQL.
 
 Everything here suggests; nothing diagnoses or blocks. Each rule explains itself with the person's
-own figures, using only what PROGRAM.md says: strengthen at least three times a week, release daily
-for two weeks, start with Phase One, move to level 2 once a straight 60 s side plank is
-comfortable, stop and seek advice if an exercise hurts.
+own figures, using only what PROGRAM.md says: start with Phase One, move on once confident and
+pain-free, strengthen two or three times a week, release daily for two weeks, move to level 2 once
+a straight 60 s side plank is comfortable, stop and seek advice if an exercise hurts. Where a
+figure is qltimer's own (how many sessions before it asks, how much lighter a sore day is) it is
+named as qltimer's suggestion wherever the person reads it. docs/coaching.md lists every rule.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -28,24 +30,118 @@ from qltimer.script import CueSpec, Frequency, Per, Session, Step, StepKind
 DONE = ("completed", "ended early")
 PAIN_RISE = 2  # points of pain after over before that the summary speaks about
 DECLINE_FOR = timedelta(days=14)  # a declined suggestion stays quiet this long
-FLARE_SCALE = 0.7
-PHASE_ONE_RUN = 6  # Phase One sessions in a row without pain rising before Phase Two is offered
+SORE_SCALE = 0.7  # qltimer's suggestion: a sore day at about 70%
+SORE_VARIANT = "flare"  # how the history stores a sore day (its name before it was renamed)
+PHASE_ONE_RUN = 6  # qltimer's suggestion: Phase One sessions without pain rising before it asks
 RELEASE_DAYS = 14
 RELEASE_ID = "ball-release"  # the daily release with a ball, two weeks in a row
+PER_WEEK_CHOICES = (2, 3)  # the program: "2-3 times a week", "at least three"
+PER_WEEK_DEFAULT = 3
 
 PROFESSIONAL = (
     "If you have pain going down a leg, numbness, tingling or weakness, or the pain is sharp or "
     "getting worse, stop and see a health professional before you go on."
 )
-
-# The program as a path. Each stage names the built-in sessions that belong to it.
-STAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("phase-one", "Phase One: foundation", ("phase-one", "standing-seated")),
-    ("level-1", "Phase Two, level 1: side plank holds", ("ql-level-1",)),
-    ("level-2", "Phase Two, level 2: side plank leg lifts", ("ql-level-2",)),
+RED_FLAGS = (
+    "new, sudden or severe pain",
+    "pain going down a leg",
+    "numbness or tingling",
+    "weakness",
 )
-STAGE_OF = {sid: key for key, _, ids in STAGES for sid in ids}
-STAGE_NAME = {key: name for key, name, _ in STAGES}
+
+# -- the two tracks and their paths ---------------------------------------------------------------
+
+FLOOR = "floor"
+NO_FLOOR = "no-floor"
+TRACK_NAME = {FLOOR: "the floor track", NO_FLOOR: "the no-floor track"}
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    key: str
+    name: str
+    track: str
+    ids: tuple[str, ...]  # the built-in sessions that belong to it; the first is its main one
+    what: str  # in the program view: what it holds, where each figure comes from
+
+
+STAGES: tuple[StageInfo, ...] = (
+    StageInfo(
+        "phase-one",
+        "Phase One: foundation",
+        FLOOR,
+        ("phase-one",),
+        "breathing, pelvic control, mobility and gentle holds, lying on a mat (the counts and "
+        "times are qltimer's suggestion)",
+    ),
+    StageInfo(
+        "level-1",
+        "Phase Two, level 1: side plank holds",
+        FLOOR,
+        ("ql-level-1", "ql-knees", "ql-more"),
+        "side plank, aiming for 60 s a side, and a one-sided carry of 10 laps a hand; from the "
+        "knees while a straight side plank is too much (30 s, qltimer's suggestion); and side "
+        "lunges, lifts on hands and knees, side bends and turns (counts are qltimer's suggestion)",
+    ),
+    StageInfo(
+        "level-2",
+        "Phase Two, level 2: side plank leg lifts",
+        FLOOR,
+        ("ql-level-2",),
+        "top-leg lifts in the side plank, 3 sets of 10 a side, once a straight 60 s side plank "
+        "is comfortable",
+    ),
+    StageInfo(
+        "standing-one",
+        "No floor, Phase One: seated and standing foundation",
+        NO_FLOOR,
+        ("standing-seated",),
+        "breathing, pelvic tilts and side bends on a chair, standing side bends and a gentle "
+        "hold (the counts and times are qltimer's suggestion)",
+    ),
+    StageInfo(
+        "standing-two",
+        "No floor, Phase Two: standing strength",
+        NO_FLOOR,
+        ("standing-strength",),
+        "a side plank against a wall (20 s a side), slow side bends and turns, a light suitcase "
+        "carry of 6 laps a hand (all qltimer's suggestion)",
+    ),
+    StageInfo(
+        "standing-three",
+        "No floor, Phase Two, level 2: longer holds and carries",
+        NO_FLOOR,
+        ("standing-strength-2",),
+        "the wall side plank for 40 s a side, side lunges holding a chair, and 10 laps of the "
+        "carry a hand, a little heavier if you like (all qltimer's suggestion)",
+    ),
+)
+STAGE = {s.key: s for s in STAGES}
+STAGE_OF = {sid: s.key for s in STAGES for sid in s.ids}
+STAGE_NAME = {s.key: s.name for s in STAGES}
+
+
+def path(track: str) -> tuple[StageInfo, ...]:
+    """The stages of *track*, in order (an unknown track is the floor track)."""
+    track = track if track in TRACK_NAME else FLOOR
+    return tuple(s for s in STAGES if s.track == track)
+
+
+def track_of(session_id: str) -> str | None:
+    """The track a built-in path session belongs to (None: on no path, such as the release)."""
+    key = STAGE_OF.get(session_id)
+    return STAGE[key].track if key is not None else None
+
+
+def plan_sessions(sessions: MutableMapping[str, Session], per_week: int) -> None:
+    """Set how often the strengthening sessions on both paths are meant to be done: the
+    person's choice of 2 or 3 a week (the program says 2-3, and at least three). The plan
+    lines, streaks, due marks and the weekly chart all read it from the sessions."""
+    times = per_week if per_week in PER_WEEK_CHOICES else PER_WEEK_DEFAULT
+    for sid, session in list(sessions.items()):
+        f = session.frequency
+        if sid in STAGE_OF and f is not None and f.per is Per.WEEK and f.times != times:
+            sessions[sid] = replace(session, frequency=replace(f, times=times))
 
 
 # -- pain ---------------------------------------------------------------------------------------
@@ -66,11 +162,20 @@ class PainFlag:
             names = ", ".join(dict.fromkeys(self.stopped_for_pain))
             out.append(f"You stopped {names} because it hurt.")
         out.append(
-            "Next time, think about a gentler session: Phase One, or only the release with a "
-            "ball, or a flare-day version."
+            "Next time, home will offer something gentler first, and a lighter sore-day "
+            "version is there too (S, before you start)."
         )
         out.append(PROFESSIONAL)
         return out
+
+    def said(self) -> str:
+        """What happened, in the person's figures, for the next suggestion."""
+        bits = []
+        if self.stopped_for_pain:
+            bits.append(f"you stopped {', '.join(dict.fromkeys(self.stopped_for_pain))} with P")
+        if self.rise is not None:
+            bits.append(f"your pain went up {self.rise} points")
+        return " and ".join(bits)
 
 
 def pain_flag(record: SessionRecord, steps: Sequence[StepRecord]) -> PainFlag | None:
@@ -93,6 +198,57 @@ def pain_rose(record: SessionRecord) -> bool:
     )
 
 
+def _short(record: SessionRecord) -> str:
+    return f"{record.title.split(':')[0]} on {record.local_start.strftime('%d %b').lstrip('0')}"
+
+
+@dataclass(frozen=True)
+class Gentler:
+    """Pain first: after a pain stop or a rise, the next suggestion is gentler, and says why."""
+
+    session_id: str
+    reason: str
+
+
+def gentler_next(
+    stage: StageInfo,
+    latest: tuple[SessionRecord, Sequence[StepRecord]] | None,
+    offered: Iterable[str],
+) -> Gentler | None:
+    """The gentler session to offer after the last session done hurt (a P stop, or pain up
+    by :data:`PAIN_RISE` or more), or None. In Phase Two that is the track's Phase One; in
+    Phase One the ball release on the floor track, else Phase One again as a sore day."""
+    if latest is None:
+        return None
+    record, steps = latest
+    flag = pain_flag(record, steps)
+    if flag is None:
+        return None
+    ids = set(offered)
+    first = path(stage.track)[0]
+    choices = [sid for sid in first.ids if sid in ids]
+    if stage.key == first.key:
+        if stage.track == FLOOR and RELEASE_ID in ids:
+            choices.insert(0, RELEASE_ID)
+        sore = " as a sore day"
+    else:
+        sore = ""
+    if not choices:
+        return None
+    figures = flag.said()
+    if flag.rise is not None and record.pain_before is not None:
+        figures = figures.replace(
+            f"your pain went up {flag.rise} points",
+            f"your pain went from {record.pain_before} to {record.pain_after} out of 10",
+        )
+    return Gentler(
+        choices[0],
+        f"Last time ({_short(record)}) {figures}. So qltimer suggests something gentler today"
+        f"{sore}, chosen below; press S before you start for the lighter sore-day version. "
+        + PROFESSIONAL,
+    )
+
+
 # -- progression --------------------------------------------------------------------------------
 
 
@@ -102,6 +258,8 @@ class Suggestion:
     title: str
     reason: str  # with the person's own figures
     session_id: str  # the session to do next if accepted
+    yes: str = "Yes, move on"
+    no: str = "Not now"
 
 
 def _recent_declined(
@@ -114,6 +272,10 @@ def _accepted(decisions: Iterable[tuple[str, datetime, bool]], key: str) -> bool
     return any(k == key and ok for k, _, ok in decisions)
 
 
+def _open(decisions: Sequence[tuple[str, datetime, bool]], key: str, now: datetime) -> bool:
+    return not _accepted(decisions, key) and not _recent_declined(decisions, key, now)
+
+
 def _best_per_side(steps: Sequence[StepRecord], exercise: str) -> dict[str, float]:
     best: dict[str, float] = {}
     for s in steps:
@@ -122,61 +284,138 @@ def _best_per_side(steps: Sequence[StepRecord], exercise: str) -> dict[str, floa
     return best
 
 
+def _target_per_side(steps: Sequence[StepRecord], exercise: str) -> float | None:
+    planned = [s.target_seconds for s in steps if s.exercise == exercise and s.target_seconds]
+    return max(planned) if planned else None
+
+
+def _pain_after(records: Sequence[SessionRecord]) -> str:
+    scores = [r.pain_after for r in records]
+    if all(p is None for p in scores):
+        return "you gave no pain scores after them"
+    shown = ", ".join("-" if p is None else str(p) for p in scores)
+    return f"your pain after them, newest first, out of 10: {shown}"
+
+
+PHASE_TWO_NEXT = {
+    FLOOR: "Phase Two starts with side plank holds (from the knees while a straight one is too "
+    "much) and a one-sided carry.",
+    NO_FLOOR: "Phase Two on this track is all standing: a side plank against a wall, slow side "
+    "bends and turns, and a light suitcase carry.",
+}
+
+# Holding the full time on both sides in 2 of the last 3 sessions moves a person on a step:
+# (from session, its name, exercise, target (None: the planned time), to stage, to session, its
+# name, the words).
+HOLD_STEPS: tuple[tuple[str, str, str, float | None, str, str, str, str], ...] = (
+    (
+        "ql-level-1",
+        "level 1",
+        "Side plank",
+        HOLD_TARGET,
+        "level-2",
+        "ql-level-2",
+        "level 2",
+        "Level 2 adds top-leg lifts in the side plank: 3 sets of 10 a side (fewer at first is "
+        "fine).",
+    ),
+    (
+        "standing-strength",
+        "standing strength",
+        "Wall side plank",
+        None,
+        "standing-three",
+        "standing-strength-2",
+        "level 2",
+        "Level 2 here holds the wall side plank for 40 s, adds side lunges holding a chair, and "
+        "carries for 10 laps a hand. Going on once the full time is held is qltimer's "
+        "suggestion.",
+    ),
+)
+
+
 def suggestions(
     sessions: Sequence[tuple[SessionRecord, Sequence[StepRecord]]],
     decisions: Sequence[tuple[str, datetime, bool]],
     now: datetime,
+    *,
+    track: str = FLOOR,
+    worked: Callable[[str], bool] | None = None,
 ) -> list[Suggestion]:
-    """Progression suggestions open now. *sessions* newest first, each with its steps."""
+    """Progression suggestions open now on *track*. *sessions* newest first, each with its
+    steps (the steps of the last few sessions of each step-up rule are enough). *worked* as
+    for :func:`current_stage`."""
     done = [(r, s) for r, s in sessions if r.status in DONE and r.variant == "normal"]
+    stages = path(track)
     out: list[Suggestion] = []
 
-    # Phase One -> Phase Two, after a run of Phase One sessions with no pain rise.
-    phase_one = [(r, s) for r, s in done if STAGE_OF.get(r.session_id) == "phase-one"]
-    run = 0
-    for record, _ in phase_one:
+    # Phase One -> Phase Two: the program's own question, once a run of worked Phase One
+    # sessions went by without pain rising (how many is qltimer's suggestion).
+    first, second = stages[0], stages[1]
+    run: list[SessionRecord] = []
+    for record, _ in done:
+        if record.session_id not in first.ids or record.status != "completed":
+            continue
+        if worked is not None and not worked(record.uuid):
+            continue
         if pain_rose(record):
             break
-        run += 1
-    key = "level-1"
+        run.append(record)
+        if len(run) == PHASE_ONE_RUN:
+            break
+    later = {sid for s in stages[1:] for sid in s.ids}
     if (
-        run >= PHASE_ONE_RUN
-        and not _accepted(decisions, key)
-        and not _recent_declined(decisions, key, now)
-        and not any(STAGE_OF.get(r.session_id) in ("level-1", "level-2") for r, _ in done)
+        len(run) >= PHASE_ONE_RUN
+        and _open(decisions, second.key, now)
+        and not any(r.session_id in later for r, _ in done)
     ):
+        not_free = sum(1 for r in run if r.pain_after)
+        caution = (
+            f" {not_free} of them ended with some pain; the program waits until you are "
+            "pain-free, so there is no hurry."
+            if not_free
+            else ""
+        )
         out.append(
             Suggestion(
-                key,
-                "Ready to try Phase Two?",
-                f"Your last {run} Phase One sessions went by without your pain going up. If you "
-                "feel confident, you could start the QL strengthening at level 1: side plank holds "
-                "and a one-sided carry.",
-                "ql-level-1",
+                second.key,
+                "Confident and pain-free?",
+                "Are you confident and pain-free in everyday movement? The program moves on to "
+                "strengthening the QL once you are; only you can say. Your figures: "
+                f"{len(run)} Phase One sessions in a row without your pain going up; "
+                f"{_pain_after(run)}.{caution} (qltimer asks after {PHASE_ONE_RUN} such "
+                "sessions: that number is qltimer's suggestion.) "
+                + PHASE_TWO_NEXT[stages[0].track],
+                second.ids[0],
+                yes="Yes: move on to Phase Two",
+                no="Not yet",
             )
         )
 
-    # Level 1 -> level 2: both sides at 60 s in at least two of the last three level-1
-    # sessions, with pain not rising in them.
-    level1 = [(r, s) for r, s in done if r.session_id == "ql-level-1"][:3]
-    key = "level-2"
-    if (
-        len(level1) >= 2
-        and not _accepted(decisions, key)
-        and not _recent_declined(decisions, key, now)
-    ):
+    # A step up: the full hold on both sides in at least two of the last three sessions, with
+    # pain not rising in them.
+    keys = {s.key for s in stages}
+    for from_id, from_name, exercise, target, key, to_id, to_name, words in HOLD_STEPS:
+        if key not in keys or not _open(decisions, key, now):
+            continue
+        recent = [(r, s) for r, s in done if r.session_id == from_id][:3]
+        if len(recent) < 2:
+            continue
         reached = []
         rose = []
-        for record, steps in level1:
-            best = _best_per_side(steps, "Side plank")
+        aim = target
+        for record, steps in recent:
+            best = _best_per_side(steps, exercise)
+            aim = target if target is not None else _target_per_side(steps, exercise)
             if (
-                best.get("left", 0) >= HOLD_TARGET - 1e-9
-                and best.get("right", 0) >= HOLD_TARGET - 1e-9
+                aim is not None
+                and best.get("left", 0) >= aim - 1e-9
+                and best.get("right", 0) >= aim - 1e-9
             ):
                 reached.append((record, best))
             if pain_rose(record):
                 rose.append(record)
-        if len(reached) >= 2 and not rose:
+        if len(reached) >= 2 and not rose and aim is not None:
             days = ", ".join(
                 f"{r.local_start.strftime('%d %b').lstrip('0')} (left {b['left']:.0f} s, right "
                 f"{b['right']:.0f} s)"
@@ -185,16 +424,20 @@ def suggestions(
             out.append(
                 Suggestion(
                     key,
-                    "Ready for level 2?",
-                    f"You held the side plank for 60 s on both sides in {len(reached)} of your "
-                    f"last {len(level1)} level 1 sessions: {days}, and your pain did not go up. "
-                    "Level 2 "
-                    "adds top-leg lifts in the side plank: 3 sets of 10 a side (fewer at first is "
-                    "fine).",
-                    "ql-level-2",
+                    f"Ready for {to_name}?",
+                    f"You held the {exercise.lower()} for {aim:.0f} s on both sides in "
+                    f"{len(reached)} of your last {len(recent)} {from_name} sessions: {days}, "
+                    "and your pain did not go up. " + words,
+                    to_id,
                 )
             )
     return out
+
+
+def step_up_sessions(track: str) -> tuple[str, ...]:
+    """The sessions whose steps :func:`suggestions` reads (the last three of each)."""
+    keys = {s.key for s in path(track)}
+    return tuple(rule[0] for rule in HOLD_STEPS if rule[4] in keys)
 
 
 @dataclass(frozen=True)
@@ -203,23 +446,36 @@ class Stage:
     name: str
     why: str
 
+    @property
+    def track(self) -> str:
+        return STAGE[self.key].track
+
+    @property
+    def info(self) -> StageInfo:
+        return STAGE[self.key]
+
 
 def current_stage(
     sessions: Sequence[SessionRecord],
     decisions: Sequence[tuple[str, datetime, bool]],
     worked: Callable[[str], bool] | None = None,
+    track: str = FLOOR,
 ) -> Stage:
-    """Where the person is on the path, and why we think so. *sessions* newest first.
+    """Where the person is on *track*'s path, and why we think so. *sessions* newest first.
 
     Only sessions completed with their exercises done count: *worked(uuid)* says whether a
     session had more of its parts done than skipped (:meth:`qltimer.history.History.worked`;
     None takes every completed session as worked). A session started, ended early or skipped
     through moves nobody along the path. Each stage, from the furthest, is asked of its newest
-    sessions until one was worked, so a long history costs a few look-ups.
+    sessions until one was worked, so a long history costs a few look-ups. Sessions and choices
+    on the other track do not move this one.
     """
-    accepted = [(k, when) for k, when, ok in decisions if ok and k in STAGE_NAME]
-    order = [k for k, _, _ in STAGES]
-    completed = [r for r in sessions if r.status == "completed" and r.session_id in STAGE_OF]
+    stages = path(track)
+    order = [s.key for s in stages]
+    accepted = [(k, when) for k, when, ok in decisions if ok and k in order]
+    completed = [
+        r for r in sessions if r.status == "completed" and STAGE_OF.get(r.session_id) in order
+    ]
     # The newest worked session of the furthest stage that has one.
     last = next(
         (
@@ -246,18 +502,40 @@ def current_stage(
             f"{last.title.split(':')[0]} on {last.local_start.strftime('%d %b').lstrip('0')}",
         )
     return Stage(
-        "phase-one",
-        STAGE_NAME["phase-one"],
-        "nothing done yet: for a sore back the foundation comes first",
+        order[0],
+        STAGE_NAME[order[0]],
+        "nothing done yet on this track: for a sore back the foundation comes first",
     )
+
+
+LATER = "later on your path"
+OTHER_TRACK = {FLOOR: "on the floor track", NO_FLOOR: "on the no-floor track"}
+NEEDS_FLOOR = "needs the floor"
+
+
+def placement(stage: Stage, session: Session) -> str | None:
+    """Why a session is not for the person now, or None when it is: further along their path
+    (a later stage's own session, or any Phase Two session while in Phase One), on the other
+    track, or on the floor while the person is on the no-floor track. Nothing placed is ever
+    due or offered first."""
+    track = stage.track
+    other = track_of(session.id)
+    if other is not None and other != track:
+        return OTHER_TRACK[other]
+    if track == NO_FLOOR and session.floor:
+        return NEEDS_FLOOR
+    return LATER if beyond(stage, session.id, session.phase) else None
 
 
 def beyond(stage: Stage, session_id: str, phase: int | None) -> bool:
     """Whether a session lies further along the path than *stage*: a later stage's own
     session, or any Phase Two session (the endurance test too) while the person is in Phase
-    One. Nothing beyond the person's stage is due or offered first."""
-    order = [k for k, _, _ in STAGES]
-    needs = STAGE_OF.get(session_id) or ("level-1" if phase == 2 else None)
+    One."""
+    order = [s.key for s in path(stage.track)]
+    key = STAGE_OF.get(session_id)
+    if key is not None and key not in order:
+        return False  # the other track's: see placement()
+    needs = key or (order[1] if phase == 2 else None)
     return needs is not None and order.index(needs) > order.index(stage.key)
 
 
@@ -330,18 +608,21 @@ def next_session(
     sessions: Sequence[SessionRecord],
     offered: Mapping[str, Frequency | None],
     today: date,
+    gentler: Gentler | None = None,
 ) -> str | None:
     """The session the home screen offers first: what the program suggests doing next.
 
-    *sessions* newest first; *offered* the sessions on the list, each with how often it is meant
-    to be done. In order: the stage's own session while it is due this week (the sessions of a
-    stage count together towards its plan); else today's ball release, while a two-week block is
-    under way and today's is not done; else the stage's session anyway. Of a stage with two
-    sessions (Phase One on the floor, or standing and seated) it is the one done last. None when
+    *sessions* newest first; *offered* the sessions on the list that are for the person now
+    (nothing :func:`placement` puts aside), each with how often it is meant to be done. In
+    order: the gentler session after pain (pain first); the stage's own session while it is
+    due this week (the sessions of a stage count together towards its plan); else today's ball
+    release, while a two-week block is under way and today's is not done; else the stage's
+    session anyway. Of a stage with more than one session it is the one done last. None when
     the stage has no session on the list.
     """
-    ids = [sid for key, _, stage_ids in STAGES if key == stage.key for sid in stage_ids]
-    ids = [sid for sid in ids if sid in offered]
+    if gentler is not None and gentler.session_id in offered:
+        return gentler.session_id
+    ids = [sid for sid in stage.info.ids if sid in offered]
     own = next((r.session_id for r in sessions if r.status in DONE and r.session_id in ids), None)
     own = own or (ids[0] if ids else None)
     if own is not None:
@@ -420,11 +701,11 @@ def balance_verdict(left: float, right: float) -> str:
     return f"right/left {ratio:.2f}, {where}"
 
 
-# -- a gentler day ------------------------------------------------------------------------------
+# -- a sore day ------------------------------------------------------------------------------
 
 
 def _keeps(step: Step) -> bool:
-    """Breathing and the ball release stay as they are on a flare day."""
+    """Breathing and the ball release stay as they are on a sore day."""
     return step.kind in (StepKind.BREATHE, StepKind.REST) or "release" in step.name.lower()
 
 
@@ -440,9 +721,10 @@ def _scaled_cues(cues: tuple[CueSpec, ...], length: float) -> tuple[CueSpec, ...
     return tuple(cue for cue in cues if _fits(cue, length))
 
 
-def flare_variant(session: Session) -> Session:
-    """A gentler version for a bad day: holds, timed work and reps at about 70%, carries halved,
-    breathing and the release kept. Recorded as a flare day."""
+def sore_variant(session: Session) -> Session:
+    """A lighter version for a sore day (qltimer's suggestion, not the program's): holds, timed
+    work and reps at about 70%, carries halved, breathing and the release kept. Offered only
+    after the red flags are read again (:data:`RED_FLAGS`); recorded as a sore day."""
     steps = []
     for step in session.steps:
         if _keeps(step):
@@ -450,15 +732,15 @@ def flare_variant(session: Session) -> Session:
             continue
         changes: dict[str, object] = {}
         if step.kind in (StepKind.HOLD, StepKind.TIMED) and step.seconds is not None:
-            seconds = max(1.0, float(round(step.seconds * FLARE_SCALE)))
+            seconds = max(1.0, float(round(step.seconds * SORE_SCALE)))
             changes["seconds"] = seconds
             changes["cues"] = _scaled_cues(step.cues, seconds)
         elif step.kind is StepKind.REPS and step.reps is not None:
-            reps = max(1, round(step.reps * FLARE_SCALE))
+            reps = max(1, round(step.reps * SORE_SCALE))
             changes["reps"] = reps
             if step.cadence is not None:
                 changes["cues"] = _scaled_cues(step.cues, reps * step.cadence)
         elif step.kind is StepKind.LAPS and step.laps is not None:
             changes["laps"] = max(1, math.ceil(step.laps / 2))
         steps.append(replace(step, **changes))  # type: ignore[arg-type]
-    return replace(session, title=f"{session.title} (flare day)", steps=tuple(steps))
+    return replace(session, title=f"{session.title} (sore day)", steps=tuple(steps))

@@ -96,6 +96,7 @@ CREATE TABLE steps (
 CREATE INDEX sessions_by_start ON sessions(started_at);
 """
 
+# A "flare day" is shown as a "sore day" since; the stored name stays (coach.SORE_VARIANT).
 _V2 = """
 -- A flare day runs a gentler variant: it counts for the plan but not for personal bests.
 ALTER TABLE sessions ADD COLUMN variant TEXT NOT NULL DEFAULT 'normal'
@@ -760,7 +761,7 @@ class History:
         return [r[0] for r in rows]
 
     def holds(self, exercise: str) -> list[tuple[datetime, int, str, float]]:
-        """Every recorded hold of *exercise* on a side, flare days and holds cut short by pain or
+        """Every recorded hold of *exercise* on a side, sore days and holds cut short by pain or
         by ending the session left out (they would pull the line down): (session start, utc
         offset, side, seconds)."""
         rows = self.conn.execute(

@@ -19,6 +19,7 @@ from qltimer.speech import DEFAULT_VOICE, RATES, VOICES
 
 FILE_NAME = "settings.json"
 THEMES = ("auto", "light", "dark")
+TRACKS = ("floor", "no-floor")  # as qltimer.coach names them
 MAX_BYTES = 64 * 1024  # a settings file is a few hundred bytes; anything bigger is not ours
 MAX_COORD = 100_000  # pixels: further than any desktop reaches
 MIN_SIZE = 100  # a window smaller than this is not one anybody chose to keep
@@ -37,6 +38,8 @@ class Settings:
     speech_rate: float = 1.0  # one of qltimer.speech.RATES: slower, normal, faster
     high_contrast: bool = False
     safety_acknowledged: bool = False
+    track: str = "floor"  # the program's path: "floor", or "no-floor" (qltimer.coach.TRACK_NAME)
+    strength_per_week: int = 3  # strengthening sessions a week: 2 or 3 (coach.PER_WEEK_CHOICES)
     theme: str = "auto"  # "auto" follows the desktop's colour scheme; or "light" / "dark"
     # The main window as it was last closed: the rectangle of its inside (frame not included,
     # in Qt's device-independent pixels; as it was before it was maximised or made full screen),
@@ -87,6 +90,10 @@ class Settings:
             out.speech_voice = DEFAULT_VOICE
         if out.speech_rate not in RATES:
             out.speech_rate = 1.0
+        if out.track not in TRACKS:
+            out.track = "floor"
+        if out.strength_per_week not in (2, 3):
+            out.strength_per_week = 3
         # A position or a size is kept whole or not at all.
         if out.window_x is None or out.window_y is None:
             out.window_x = out.window_y = None

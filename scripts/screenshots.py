@@ -38,7 +38,7 @@ from bench.gen_history import generate  # noqa: E402
 from qltimer.audio import SilentPlayer  # noqa: E402
 from qltimer.catalog import load_catalog  # noqa: E402
 from qltimer.gui.app import MainWindow, make_app  # noqa: E402
-from qltimer.gui.coaching import AboutQLDialog, SafetyDialog  # noqa: E402
+from qltimer.gui.coaching import AboutQLDialog, SafetyDialog, SoreDayDialog  # noqa: E402
 from qltimer.gui.history_window import HistoryWindow  # noqa: E402
 from qltimer.gui.report import write_report  # noqa: E402
 from qltimer.gui.summary import SummaryView  # noqa: E402
@@ -128,6 +128,10 @@ def shots() -> dict[str, Callable[[QApplication], None]]:
             safety = window("^qltimer - safety$")
             grab("safety-800x480-x11")
             xdo("windowfocus", "--sync", safety)
+            xdo("key", "Return")
+            about = window("^qltimer - about your QL$")  # the first run: then the muscle
+            grab("first-run-about-ql-800x480-x11")
+            xdo("windowfocus", "--sync", about)
             xdo("key", "Return")
             home = window("^qltimer$")
             grab("home-800x480-x11")
@@ -248,11 +252,10 @@ def shots() -> dict[str, Callable[[QApplication], None]]:
         window.summary.show_session(test)
         window.stack.setCurrentWidget(window.summary)
         save(window, "summary-endurance-test", app)
-        window.home.list.setCurrentRow(2)
         window.on_start_requested("ql-level-1")
         window.before.pain.set_value(3)
-        window.before.flare.setChecked(True)
-        save(window, "before-session-flare-day", app)
+        window.before._set_sore(True)
+        save(window, "before-session-sore-day", app)
         window.close()
         safety = SafetyDialog(first_time=True)
         safety.show()
@@ -379,6 +382,10 @@ def pages_on_this_screen(app: QApplication) -> None:
     assert window.program is not None
     save(window.program, f"program-{size}", app)
     window.program.close()
+    sore = SoreDayDialog(window)
+    sore.show()
+    save(sore, f"sore-day-{size}", app)
+    sore.close()
     history = HistoryWindow(hist, catalog, today=TODAY)
     history.show()
     save(history, f"history-{size}", app)
@@ -395,6 +402,40 @@ def pages_on_this_screen(app: QApplication) -> None:
     window = MainWindow(catalog, ready, settings=Settings(safety_acknowledged=True), today=TODAY)
     window.show()
     save(window, f"home-suggestion-{size}", app)
+    window.close()
+    # The no-floor track: home and the program view, six foundation sessions done, so the
+    # program's own question comes with the person's figures.
+    standing, _ = open_history(Path(tempfile.mkdtemp(prefix="qltimer-nf-")) / "history.sqlite3")
+    for day in (0, 2, 4, 7, 9, 10):
+        simulate_run(
+            standing,
+            catalog.sessions["standing-seated"],
+            datetime(2026, 11, 9 + day, 7, 30, tzinfo=UTC),
+        )
+    no_floor = Settings(safety_acknowledged=True, track="no-floor")
+    window = MainWindow(catalog, standing, settings=no_floor, today=TODAY)
+    window.show()
+    save(window, f"home-no-floor-{size}", app)
+    window.show_program()
+    assert window.program is not None
+    save(window.program, f"program-no-floor-{size}", app)
+    window.program.close()
+    window.close()
+    # Pain first: a level 1 session stopped with P, and home offering something gentler.
+    sore_hist, _ = open_history(Path(tempfile.mkdtemp(prefix="qltimer-p-")) / "history.sqlite3")
+    sore_hist.decide("level-1", True, datetime(2026, 11, 18, 7, 0, tzinfo=UTC))
+    simulate_run(
+        sore_hist,
+        catalog.sessions["ql-level-1"],
+        datetime(2026, 11, 19, 7, 30, tzinfo=UTC),
+        holds={"left": 24},
+        reason="pain",
+    )
+    window = MainWindow(
+        catalog, sore_hist, settings=Settings(safety_acknowledged=True), today=TODAY
+    )
+    window.show()
+    save(window, f"home-gentler-{size}", app)
     window.close()
     # The dark theme (the desktop's choice, or View > Dark): home, before a session, the summary.
     dark = Settings(safety_acknowledged=True, theme="dark")

@@ -18,9 +18,13 @@ def test_builtin_sessions_load_in_program_order() -> None:
     assert list(catalog.sessions) == [
         "phase-one",
         "standing-seated",
+        "ql-knees",
         "ql-level-1",
+        "ql-more",
         "side-plank-test",
+        "standing-strength",
         "ql-level-2",
+        "standing-strength-2",
         "ball-release",
     ]
     assert not catalog.problems and not catalog.notices

@@ -29,7 +29,7 @@ def test_list_shows_each_session_with_its_duration(tmp_path: Path) -> None:
     done = qltimer("list", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert len(lines) == 6
+    assert len(lines) == 10
     ids = [line.split()[0] for line in lines]
     assert ids[0] == "phase-one" and "ball-release" in ids
     assert all(" min " in line for line in lines)
@@ -49,7 +49,7 @@ def test_validate_all_builtins_exits_zero() -> None:
     files = sorted(str(p) for p in (REPO / "sessions").glob("*.toml"))
     done = qltimer("validate", *files)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.count(": ok (") == 6
+    assert done.stdout.count(": ok (") == 10
 
 
 def test_validate_reports_three_mistakes_on_stderr_and_exits_one(tmp_path: Path) -> None:
@@ -305,7 +305,7 @@ def test_list_skips_a_deeply_nested_file_and_lists_the_others(
     assert main(["list"]) == 0
     out, err = capsys.readouterr()
     ids = [line.split()[0] for line in out.splitlines()]
-    assert len(ids) == 8 and {"a-mine", "d-mine", "phase-one", "ql-level-1"} <= set(ids)
+    assert len(ids) == 12 and {"a-mine", "d-mine", "phase-one", "ql-level-1"} <= set(ids)
     assert err.splitlines() == [
         f"{sessions / 'b-deep.toml'}:6:17: lists and tables are nested too deeply here "
         "(at most 10 levels)",

@@ -62,5 +62,5 @@ def test_wheel_carries_sessions_and_assets_and_runs_from_a_fresh_venv(tmp_path: 
     ).split()
     assert all(str(env_dir) in w for w in where), where
     listed = run(env_dir / "bin" / "qltimer", "list", cwd=elsewhere)
-    assert len(listed.splitlines()) == 6
+    assert len(listed.splitlines()) == 10
     assert "ql-level-1" in listed

@@ -59,6 +59,10 @@ def test_every_builtin_session_is_valid() -> None:
         "ball-release",
         "side-plank-test",
         "standing-seated",
+        "standing-strength",
+        "standing-strength-2",
+        "ql-knees",
+        "ql-more",
     }
 
 
@@ -77,7 +81,12 @@ def test_builtins_cover_the_program() -> None:
     assert 60 <= ball.seconds <= 120 and ball.sides is Sides.EACH and ball.rhythm
     test = s["side-plank-test"].steps[0]  # type: ignore[attr-defined]
     assert test.as_long_as_you_can and test.sides is Sides.EACH
-    assert s["standing-seated"].floor is False  # type: ignore[attr-defined]
+    for no_floor in ("standing-seated", "standing-strength", "standing-strength-2"):
+        assert s[no_floor].floor is False, no_floor  # type: ignore[attr-defined]
+    # Phase One on the no-floor track has no carry (Phase Two content) and no floor.
+    assert s["standing-seated"].phase == 1  # type: ignore[attr-defined]
+    assert StepKind.LAPS not in {st.kind for st in s["standing-seated"].steps}  # type: ignore[attr-defined]
+    assert s["standing-strength"].phase == 2  # type: ignore[attr-defined]
     assert {st.kind for st in s["phase-one"].steps} >= {  # type: ignore[attr-defined]
         StepKind.BREATHE,
         StepKind.HOLD,

@@ -26,10 +26,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
-from qltimer import __version__, display, paths, speech
+from qltimer import __version__, coach, display, paths, speech
 from qltimer.audio import CuePlayer, SilentPlayer, make_player
 from qltimer.catalog import Catalog, load_catalog
-from qltimer.coach import flare_variant
+from qltimer.coach import SORE_VARIANT, sore_variant
 from qltimer.engine import Phase, PhaseKind
 from qltimer.files import plain_error
 from qltimer.gui.coaching import (
@@ -132,7 +132,9 @@ class MainWindow(QMainWindow):
         self.keeper = SaveKeeper(self)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
-        self.home = HomeView(catalog, history=history, today=today)
+        # The person's choice of how often to strengthen, on both paths' sessions.
+        coach.plan_sessions(catalog.sessions, self.settings.strength_per_week)
+        self.home = HomeView(catalog, history=history, today=today, track=self.settings.track)
         if notices:
             self.home.add_notices(notices)
         self.keeper.changed.connect(lambda text: self.home.set_notice("save", text))
@@ -146,6 +148,7 @@ class MainWindow(QMainWindow):
         self.safety: SafetyDialog | None = None
         self.program: ProgramView | None = None
         self.about_ql: AboutQLDialog | None = None
+        self.about_on_first_run = True  # not when `qltimer run` goes straight into a session
         safety_shortcut(self, self.show_safety)
         self.stack.addWidget(self.home)
         self.summary: SummaryView | None = None
@@ -188,18 +191,18 @@ class MainWindow(QMainWindow):
 
     # -- running a session ---------------------------------------------------------------------
     def start_session(
-        self, session: Session, *, pain_before: int | None = None, flare: bool = False
+        self, session: Session, *, pain_before: int | None = None, sore: bool = False
     ) -> RunView:
-        """Run *session* now (its gentler flare-day variant when *flare*)."""
-        if flare:
-            session = flare_variant(session)
+        """Run *session* now (its lighter sore-day variant when *sore*)."""
+        if sore:
+            session = sore_variant(session)
         controller = RunController(
             session,
             self.player,
             self.history,
             clock=self.clock,
             pain_before=pain_before,
-            variant="flare" if flare else "normal",
+            variant=SORE_VARIANT if sore else "normal",
             keeper=self.keeper,
             record_without_history=self.rescue_without_history,
             speak=self.settings.speech and not self.player.muted,
@@ -225,13 +228,15 @@ class MainWindow(QMainWindow):
     ) -> None:
         """``qltimer run``: once the first-run safety advice has been read, ask the
         before-session question for *session*, or start it with the *answers* given (pain now,
-        flare day)."""
+        sore day)."""
+
+        self.about_on_first_run = False  # the session asked for comes straight after safety
 
         def go() -> None:
             if answers is None:
                 self.ask_before(session)
             else:
-                self.start_session(session, pain_before=answers[0], flare=answers[1])
+                self.start_session(session, pain_before=answers[0], sore=answers[1])
 
         if self.safety is not None and self.safety.isVisible():
             self.safety.finished.connect(lambda _result: go())
@@ -239,7 +244,7 @@ class MainWindow(QMainWindow):
             go()
 
     def ask_before(self, session: Session) -> None:
-        """Pain now (optional) and whether it is a flare day, then the run."""
+        """Pain now (optional) and whether it is a sore day, then the run."""
         self.before.ask(session)
         self.stack.setCurrentWidget(self.before)
         self.setWindowTitle(f"Before you start: {session.title} - qltimer")
@@ -282,16 +287,16 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def on_start_requested(self, session_id: str) -> None:
-        """Start asks first: pain now (optional) and whether it is a flare day."""
+        """Start asks first: pain now (optional) and whether it is a sore day."""
         session = self.catalog.get(session_id)
         if session is not None:
             self.ask_before(session)
 
     @Slot(int, bool)
-    def on_go(self, pain: int, flare: bool) -> None:
+    def on_go(self, pain: int, sore: bool) -> None:
         session = self.before.session
         if session is not None:
-            self.start_session(session, pain_before=None if pain < 0 else pain, flare=flare)
+            self.start_session(session, pain_before=None if pain < 0 else pain, sore=sore)
 
     @Slot()
     def on_before_cancelled(self) -> None:
@@ -309,9 +314,12 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def on_safety_understood(self) -> None:
+        """The first run: the safety advice read, then the page about the QL, once."""
         self.settings.safety_acknowledged = True
         with contextlib.suppress(OSError):
             self.settings.save()
+        if self.about_on_first_run:
+            self.show_about_ql()
 
     @Slot()
     def show_safety(self) -> None:
@@ -330,9 +338,32 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_program(self) -> None:
         self.pause_run("your program was open")
-        dialog = ProgramView(self.home.stage(), self)
+        dialog = ProgramView(self.home.stage(), self, per_week=self.settings.strength_per_week)
+        dialog.track_chosen.connect(self.on_track_chosen)
+        dialog.per_week_chosen.connect(self.on_per_week_chosen)
         dialog.open()
         self.program = dialog
+
+    @Slot(str)
+    def on_track_chosen(self, track: str) -> None:
+        """The other track: home offers its sessions, and the program view shows its path."""
+        self.settings.track = track
+        self.remember()
+        self.home.track = track
+        self.home.refresh()
+        if self.program is not None:
+            self.program.done(0)
+            self.show_program()
+
+    @Slot(int)
+    def on_per_week_chosen(self, per_week: int) -> None:
+        """2 or 3 a week: the plan line, due marks, streaks and the weekly chart follow."""
+        self.settings.strength_per_week = per_week
+        self.remember()
+        coach.plan_sessions(self.catalog.sessions, per_week)
+        self.home.refresh()
+        if self.history_window is not None:
+            self.history_window.reload()
 
     @Slot(str, bool)
     def on_suggestion_answered(self, key: str, accepted: bool) -> None:
@@ -715,7 +746,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 def run_app(start: Session | None = None, answers: tuple[int | None, bool] | None = None) -> int:
     """The app; with *start*, straight into that session (its question first, unless
-    *answers* gives pain now and flare day).
+    *answers* gives pain now and sore day).
 
     SIGINT (Ctrl+C) and SIGTERM close it as the window's close button would, without a
     question, a session running being ended early as End does; the app then exits with

@@ -18,7 +18,16 @@ from PySide6.QtWidgets import (
 )
 
 from qltimer.cli import format_duration
-from qltimer.coach import STAGES, Stage, Suggestion, flare_variant
+from qltimer.coach import (
+    NO_FLOOR,
+    PER_WEEK_CHOICES,
+    RED_FLAGS,
+    TRACK_NAME,
+    Stage,
+    Suggestion,
+    path,
+    sore_variant,
+)
 from qltimer.engine import expand
 from qltimer.gui.fitting import ScrollPage, fit_window, full_screen_shortcut
 from qltimer.gui.summary import ScalePicker
@@ -35,7 +44,8 @@ exercises suit you. qltimer can't answer questions about conditions.</p>
 moment of a session to stop because of pain: everything stops, it is noted in your history, and
 nothing starts again until you choose to end, skip that exercise or go on.</p>
 <p><b>Go gently:</b> good form first, start at an easy level and build up bit by bit. If you
-can't get down on the floor, use the standing and seated session.</p>
+can't get down on the floor, choose the no-floor track in Your program (Ctrl+P): every session on
+it is done sitting or standing.</p>
 <p>This advice is always in the Help menu (F1).</p>
 """
 
@@ -122,14 +132,53 @@ class AboutQLDialog(ReadingDialog):
         super().__init__(ABOUT_QL_HTML, "qltimer - about your QL", "about your QL", parent)
 
 
-class BeforeSession(QWidget):
-    """Asked before a session: pain now (optional) and whether today is a flare day.
+SORE_DAY_HTML = (
+    "<h2>A sore day?</h2>"
+    "<p><b>Don't exercise today, and see a health professional,</b> if you have any of these:</p>"
+    "<ul>" + "".join(f"<li>{flag}</li>" for flag in RED_FLAGS) + "</ul>"
+    "<p>If none of these applies and your back is just sore, the lighter version keeps the "
+    "breathing and the release as they are, and does the rest at about 70%, with the carries "
+    "halved. How much lighter is qltimer's suggestion, not the program's. Stop with P if "
+    "anything hurts.</p>"
+)
 
-    Digits pick the pain score, F switches the flare day, Enter starts (with or without a
-    score), Esc goes back to the list.
+
+class SoreDayDialog(ReadingDialog):
+    """The red flags again, first; only then the lighter version (Enter) or back (Esc)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            SORE_DAY_HTML,
+            "qltimer - a sore day",
+            "sore day",
+            parent,
+            button="None of these: the lighter version  (Enter)",
+        )
+        self.ok.setAccessibleName("lighter version")
+        self.back = QPushButton("Back  (Esc)")
+        self.back.setAccessibleName("back")
+        self.back.setMinimumHeight(56)
+        self.back.setStyleSheet("padding: 4px 20px;")
+        self.back.setAutoDefault(False)
+        self.back.clicked.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(self.back)
+        row.addStretch(1)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.removeWidget(self.ok)
+        row.addWidget(self.ok)
+        layout.addLayout(row)
+
+
+class BeforeSession(QWidget):
+    """Asked before a session: pain now (optional) and whether today is a sore day.
+
+    Digits pick the pain score, S asks about a sore day (the red flags first, then the lighter
+    version), Enter starts (with or without a score), Esc goes back to the list.
 
     Signals:
-        go(int, bool): pain score (-1 when skipped) and flare day.
+        go(int, bool): pain score (-1 when skipped) and sore day.
         cancelled(): back to the list.
     """
 
@@ -141,6 +190,8 @@ class BeforeSession(QWidget):
         self.setAccessibleName("before the session")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.session: Session | None = None
+        self.sore_day = False
+        self.sore_dialog: SoreDayDialog | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 12, 20, 12)
         # The questions scroll on a short screen; Start and Back stay in sight below them.
@@ -158,16 +209,15 @@ class BeforeSession(QWidget):
         inner.addWidget(ask)
         self.pain = ScalePicker("pain before", 0, 10)
         inner.addWidget(self.pain)
-        self.flare = QPushButton()
-        self.flare.setCheckable(True)
-        self.flare.setAccessibleName("flare day")
-        self.flare.setMinimumHeight(56)
-        self.flare.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.flare.toggled.connect(self._describe)
-        inner.addWidget(self.flare)
-        self.flare_note = QLabel()
-        self.flare_note.setWordWrap(True)
-        inner.addWidget(self.flare_note)
+        self.sore = QPushButton()
+        self.sore.setAccessibleName("sore day")
+        self.sore.setMinimumHeight(56)
+        self.sore.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sore.clicked.connect(self.toggle_sore)
+        inner.addWidget(self.sore)
+        self.sore_note = QLabel()
+        self.sore_note.setWordWrap(True)
+        inner.addWidget(self.sore_note)
         # Last: on a short screen the buttons below say the same keys.
         self.hint = QLabel(
             "Type a digit (1 0 for 10) or click. Optional: press Enter to start without a "
@@ -202,26 +252,39 @@ class BeforeSession(QWidget):
         self.session = session
         self.title.setText(f"Before you start: {session.title.split(':')[0]}")  # short, as Start
         self.pain.set_value(None)
-        self.flare.setChecked(False)
-        self._describe(False)
+        self._set_sore(False)
         self.setFocus()
 
-    @Slot(bool)
-    def _describe(self, on: bool) -> None:
-        self.flare.setText(("✓ " if on else "") + "Flare day: a gentler version  (F)")
+    @Slot()
+    def toggle_sore(self) -> None:
+        """Off at once; on only after the red flags have been read again (a dialog)."""
+        if self.sore_day:
+            self._set_sore(False)
+            return
+        dialog = SoreDayDialog(self.window())
+        self.sore_dialog = dialog
+        dialog.accepted.connect(lambda: self._set_sore(True))
+        dialog.finished.connect(lambda _r: self.setFocus())
+        dialog.open()
+
+    def _set_sore(self, on: bool) -> None:
+        self.sore_day = on
+        self.sore.setText(("✓ " if on else "") + "A sore day: a lighter version  (S)")
         if self.session is None:
             return
         if on:
-            gentle = flare_variant(self.session)
-            self.flare_note.setText(
+            gentle = sore_variant(self.session)
+            self.sore_note.setText(
                 "Holds and timed work at about 70%, reps at about 70%, carries halved; breathing "
                 f"and the release as usual. About {format_duration(expand(gentle).total_estimate)}"
                 " instead of "
                 f"{format_duration(expand(self.session).total_estimate)}. It counts for your plan "
-                "and is kept out of your best times."
+                "and is kept out of your best times. Press S again for the usual version."
             )
         else:
-            self.flare_note.setText("Having a bad day? A flare day keeps you going, gently.")
+            self.sore_note.setText(
+                "Back sore today? S shows the warning signs first, then a lighter version."
+            )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -239,8 +302,8 @@ class BeforeSession(QWidget):
             self.on_go()
         elif key == Qt.Key.Key_Escape:
             self.cancelled.emit()
-        elif key == Qt.Key.Key_F:
-            self.flare.toggle()
+        elif key == Qt.Key.Key_S:
+            self.toggle_sore()
         elif key == Qt.Key.Key_Backspace:
             self.pain.set_value(None)
         else:
@@ -249,66 +312,66 @@ class BeforeSession(QWidget):
     @Slot()
     def on_go(self) -> None:
         value = self.pain.value()
-        self.go.emit(-1 if value is None else value, self.flare.isChecked())
+        self.go.emit(-1 if value is None else value, self.sore_day)
 
 
 class ProgramView(QDialog):
-    """The program as a path, where the person is on it, and why."""
+    """The program as a path on the person's track, where they are on it, and why; the place
+    to change track (T) and how many strengthening sessions a week (2 or 3).
 
-    def __init__(self, stage: Stage, parent: QWidget | None = None) -> None:
+    Signals:
+        track_chosen(str): the other track was chosen.
+        per_week_chosen(int): 2 or 3 strengthening sessions a week.
+    """
+
+    track_chosen = Signal(str)
+    per_week_chosen = Signal(int)
+
+    def __init__(self, stage: Stage, parent: QWidget | None = None, *, per_week: int = 3) -> None:
         super().__init__(parent)
         self.setWindowTitle("qltimer - your program")
         self.setAccessibleName("program")
+        self.track = stage.track
+        self.per_week = per_week
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 12, 20, 12)
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(8, 0, 8, 0)
-        heading = QLabel("Your program")
+        heading = QLabel(f"Your program: {TRACK_NAME[self.track]}")
         heading.setObjectName("heading")
+        heading.setWordWrap(True)
         layout.addWidget(heading)
         intro = QLabel(
             "Strengthening the QL straight away can make long-standing back pain worse, so the "
-            "program starts with a foundation and moves on when you are ready and pain-free."
+            "program starts with a foundation and moves on once you are confident and pain-free."
+            + (
+                " On this track every session is done sitting or standing: nothing asks you to "
+                "get down on the floor."
+                if self.track == NO_FLOOR
+                else ""
+            )
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.boxes: dict[str, QFrame] = {}
-        steps = [
-            (
-                "phase-one",
-                STAGES[0][1],
-                "breathing, pelvic control, mobility, gentle holds; "
-                "or the standing and seated session if the floor is hard",
-            ),
-            (
-                "level-1",
-                STAGES[1][1],
-                "side plank, aiming for 60 s a side, and a one-sided "
-                "carry, at least three times a week",
-            ),
-            (
-                "level-2",
-                STAGES[2][1],
-                "top-leg lifts in the side plank, 3 sets of 10 a side, "
-                "once a straight 60 s side plank is comfortable",
-            ),
-        ]
-        for i, (key, name, what) in enumerate(steps):
+        stages = path(self.track)
+        for i, info in enumerate(stages):
+            here = info.key == stage.key
             box = QFrame()
-            box.setObjectName("stageHere" if key == stage.key else "stage")
-            box.setAccessibleName(f"stage {name}" + (" (you are here)" if key == stage.key else ""))
+            box.setObjectName("stageHere" if here else "stage")
+            box.setAccessibleName(f"stage {info.name}" + (" (you are here)" if here else ""))
             inner = QVBoxLayout(box)
-            title = QLabel(("➜ You are here: " if key == stage.key else "") + name)
+            title = QLabel(("➜ You are here: " if here else "") + info.name)
             title.setObjectName("stageTitle")
             title.setWordWrap(True)
-            body = QLabel(what)
+            body = QLabel(info.what)
             body.setWordWrap(True)
             inner.addWidget(title)
             inner.addWidget(body)
             layout.addWidget(box)
-            self.boxes[key] = box
-            if i < len(steps) - 1:
+            self.boxes[info.key] = box
+            if i < len(stages) - 1:
                 arrow = QLabel("↓")
                 arrow.setAlignment(Qt.AlignmentFlag.AlignCenter)
                 arrow.setObjectName("stageArrow")
@@ -317,11 +380,53 @@ class ProgramView(QDialog):
         self.why.setWordWrap(True)
         layout.addWidget(self.why)
         also = QLabel(
-            "Alongside any stage: the ball release, daily for two weeks; and the side "
-            "plank endurance test now and then to see how you are doing."
+            "Alongside any stage: the ball release, daily for two weeks; and the side plank "
+            "endurance test now and then to see how you are doing."
+            if self.track != NO_FLOOR
+            else "The ball release and the side plank test are done lying down, so they are "
+            "not offered on this track."
         )
         also.setWordWrap(True)
         layout.addWidget(also)
+
+        often = QLabel("Strengthening sessions a week (the program says two or three):")
+        often.setObjectName("stageTitle")
+        often.setWordWrap(True)
+        layout.addWidget(often)
+        row = QHBoxLayout()
+        self.often: dict[int, QPushButton] = {}
+        for n in PER_WEEK_CHOICES:
+            button = QPushButton()
+            button.setAccessibleName(f"{n} a week")
+            button.setMinimumHeight(56)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _c=False, n=n: self.choose_per_week(n))
+            row.addWidget(button)
+            self.often[n] = button
+        row.addStretch(1)
+        layout.addLayout(row)
+        self._show_per_week()
+
+        other = next(t for t in TRACK_NAME if t != self.track)
+        self.switch = QPushButton(
+            "Switch to the no-floor track  (T)"
+            if other == NO_FLOOR
+            else "Switch to the floor track  (T)"
+        )
+        self.switch.setAccessibleName("switch track")
+        self.switch.setMinimumHeight(56)
+        self.switch.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.switch.clicked.connect(lambda: self.track_chosen.emit(other))
+        switch_note = QLabel(
+            "For anyone who can't get down on the floor: seated and standing sessions with "
+            "their own path. Your history stays as it is."
+            if other == NO_FLOOR
+            else "Mat sessions: side planks, lifts on hands and knees, the ball release. Your "
+            "history stays as it is."
+        )
+        switch_note.setWordWrap(True)
+        layout.addWidget(self.switch, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(switch_note)
         layout.addStretch(1)
         self.page = ScrollPage(page)  # on a short screen the path scrolls, Close stays
         outer.addWidget(self.page, 1)
@@ -334,6 +439,25 @@ class ProgramView(QDialog):
         outer.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignRight)
         full_screen_shortcut(self, parent)
         fit_window(self, (760, 720), centre=parent is None)
+
+    def choose_per_week(self, n: int) -> None:
+        if n in PER_WEEK_CHOICES and n != self.per_week:
+            self.per_week = n
+            self._show_per_week()
+            self.per_week_chosen.emit(n)
+
+    def _show_per_week(self) -> None:
+        for n, button in self.often.items():
+            button.setText(("✓ " if n == self.per_week else "") + f"{n} a week  ({n})")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if text in {str(n) for n in PER_WEEK_CHOICES}:
+            self.choose_per_week(int(text))
+        elif event.key() == Qt.Key.Key_T:
+            self.switch.click()
+        else:
+            super().keyPressEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Where the person is, in sight first (on a short screen it is further down)."""
@@ -382,6 +506,8 @@ class SuggestionBanner(QFrame):
         self.setVisible(suggestion is not None)
         if suggestion is not None:
             self.title.setText(suggestion.title)
+            self.accept.setText(suggestion.yes)
+            self.decline.setText(suggestion.no)
             self.reason.setText(
                 suggestion.reason + " It is your choice; nothing changes unless you say yes."
             )

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from qltimer.catalog import Catalog
 from qltimer.cli import format_duration, format_seconds
-from qltimer.coach import PAIN_RISE, side_lag
+from qltimer.coach import PAIN_RISE, SORE_VARIANT, side_lag
 from qltimer.engine import PAIN
 from qltimer.files import WriteError, plain_error, shown_path
 from qltimer.gui.charts import DaysCalendar, balance_chart, hold_chart, pain_chart, weekly_chart
@@ -119,8 +119,8 @@ class SessionsModel(QAbstractTableModel):
             return r.title
         if col == 2:
             bits = [r.status.capitalize()]
-            if r.variant == "flare":
-                bits.append("flare day")
+            if r.variant == SORE_VARIANT:
+                bits.append("sore day")
             if (
                 r.pain_before is not None
                 and r.pain_after is not None

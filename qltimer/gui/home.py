@@ -248,10 +248,13 @@ class HomeView(QWidget):
         *,
         history: History | None = None,
         today: date | None = None,
+        track: str = coach.FLOOR,
     ) -> None:
         super().__init__(parent)
         self.catalog = catalog
         self.history = history
+        self.track = track
+        self.gentler: coach.Gentler | None = None
         self.today = today or datetime.now().astimezone().date()
         self.status: dict[str, str] = {}  # session id -> "last done ... · due ..."
         self.extra_notices: list[str] = []
@@ -279,6 +282,12 @@ class HomeView(QWidget):
         news_layout.addWidget(self.plan)
         self.suggestion = SuggestionBanner()
         news_layout.addWidget(self.suggestion)
+        self.gentle = QLabel()  # pain first: why today's suggestion is gentler
+        self.gentle.setObjectName("notice")
+        self.gentle.setAccessibleName("gentler today")
+        self.gentle.setWordWrap(True)
+        self.gentle.setVisible(False)
+        news_layout.addWidget(self.gentle)
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
@@ -352,14 +361,29 @@ class HomeView(QWidget):
                 last.setdefault(record.session_id, record.local_start)
         self._coach(records)
         self.status.clear()
-        for session in self.catalog.sessions.values():
+        # The person's track first, in path order; then what is on no path; then what is put
+        # aside (later on the path, on the other track, or needing the floor).
+        order = {
+            sid: (i, j) for i, s in enumerate(coach.path(self.track)) for j, sid in enumerate(s.ids)
+        }
+        placed = {s.id: coach.placement(self._stage, s) for s in self.catalog.sessions.values()}
+        sessions = sorted(
+            self.catalog.sessions.values(),
+            key=lambda s: (placed[s.id] is not None, s.id not in order, order.get(s.id, (0, 0))),
+        )
+        # The strengthening sessions of a track count together towards its plan.
+        strength = [sid for st in coach.path(self.track) for sid in st.ids]
+        strength_days = coach.days_done(records, strength)
+        for session in sessions:
             plan = expand(session)
             when = last.get(session.id)
             status = [f"last done {_day(when.date(), self.today)}" if when else "not done yet"]
-            if coach.beyond(self._stage, session.id, session.phase):
-                status.append("later on your path")  # never "due" before its time
+            aside = placed[session.id]
+            if aside is not None:
+                status.append(aside)  # never "due" before its time, or off the person's track
             else:
-                due = due_status(session.frequency, done_days.get(session.id, []), self.today)
+                days = strength_days if session.id in strength else done_days.get(session.id, [])
+                due = due_status(session.frequency, days, self.today)
                 if due is not None:
                     status.append(("● " if due.due else "✓ ") + due.text)
             self.status[session.id] = " · ".join(status)
@@ -373,8 +397,15 @@ class HomeView(QWidget):
             item.setData(_ROLE_ID, session.id)
             item.setData(_ROLE_SUB, line)
             self.list.addItem(item)
-        offered = {s.id: s.frequency for s in self.catalog.sessions.values()}
-        suggested = coach.next_session(self._stage, records, offered, self.today)
+        offered = {
+            sid: self.catalog.sessions[sid].frequency for sid, p in placed.items() if p is None
+        }
+        self.gentler = self._gentler(records, offered)
+        self.gentle.setText(self.gentler.reason if self.gentler is not None else "")
+        self.gentle.setVisible(self.gentler is not None)
+        if self.gentler is not None:
+            self.suggestion.show_suggestion(None)  # pain first: no moving on today
+        suggested = coach.next_session(self._stage, records, offered, self.today, self.gentler)
         chosen = current.id if current is not None else None
         if suggested is not None and suggested != self.suggested:
             chosen = suggested
@@ -385,15 +416,27 @@ class HomeView(QWidget):
         if self.list.count():
             self.on_current_item_changed(self.list.currentItem(), None)
 
+    def _gentler(
+        self, records: list[SessionRecord], offered: dict[str, object]
+    ) -> coach.Gentler | None:
+        latest = next((r for r in records if r.status in coach.DONE), None)
+        if latest is None:
+            return None
+        steps = self.history.steps(latest.uuid) if self.history is not None else []
+        return coach.gentler_next(self._stage.info, (latest, steps), offered)
+
     def _coach(self, records: list[SessionRecord]) -> None:
         """The plan line, the stage, and any suggestion, from the history."""
         decisions = self.history.decisions() if self.history is not None else []
         worked = self.history.worked if self.history is not None else None
-        self._stage = coach.current_stage(records, decisions, worked)
+        self._stage = coach.current_stage(records, decisions, worked, self.track)
+        strength = [sid for st in coach.path(self.track) for sid in st.ids]
         weekly = [
             s
-            for s in self.catalog.sessions.values()
-            if s.id in coach.STAGE_OF and s.frequency and s.frequency.per is Per.WEEK
+            for sid in strength
+            if (s := self.catalog.get(sid)) is not None
+            and s.frequency is not None
+            and s.frequency.per is Per.WEEK
         ]
         bits = []
         if weekly and weekly[0].frequency is not None:
@@ -405,8 +448,8 @@ class HomeView(QWidget):
             weeks = coach.streak(plan, days, self.today)
             if weeks:
                 bits.append(f"on plan {weeks} week{'s' if weeks > 1 else ''} in a row")
-        release = self.catalog.get("ball-release")
-        if release is not None:
+        release = self.catalog.get(coach.RELEASE_ID)
+        if release is not None and not (self.track == coach.NO_FLOOR and release.floor):
             block = coach.release_block(coach.days_done(records, [release.id]), self.today)
             if block is not None and block.complete:
                 bits.append("Ball release: 14 days done")
@@ -417,14 +460,20 @@ class HomeView(QWidget):
                 )
         bits.append(f"You are at: {self._stage.name}")
         self.plan.setText(" · ".join(bits))
-        # Suggestions need the steps of the few recent level-1 sessions only.
-        level1 = [r for r in records if r.session_id == "ql-level-1"][:3]
+        # Suggestions need the steps of the few recent sessions of each step-up rule only.
+        wanted = set(coach.step_up_sessions(self.track))
+        recent: set[str] = set()
+        counts: dict[str, int] = {}
+        for r in records:
+            if r.session_id in wanted and counts.get(r.session_id, 0) < 3:
+                counts[r.session_id] = counts.get(r.session_id, 0) + 1
+                recent.add(r.uuid)
         with_steps = [
-            (r, self.history.steps(r.uuid) if self.history is not None and r in level1 else [])
+            (r, self.history.steps(r.uuid) if self.history is not None and r.uuid in recent else [])
             for r in records
         ]
         now = datetime.combine(self.today, datetime.now().astimezone().timetz())
-        found = coach.suggestions(with_steps, decisions, now)
+        found = coach.suggestions(with_steps, decisions, now, track=self.track, worked=worked)
         self.suggestion.show_suggestion(found[0] if found else None)
 
     def stage(self) -> coach.Stage:
@@ -455,6 +504,14 @@ class HomeView(QWidget):
                 )
         self.notice.setText("\n".join(lines))
         self.notice.setVisible(bool(lines))
+
+    def choose(self, session_id: str) -> bool:
+        """Choose the session with *session_id* on the list (False: it is not there)."""
+        for row in range(self.list.count()):
+            if self.list.item(row).data(_ROLE_ID) == session_id:
+                self.list.setCurrentRow(row)
+                return True
+        return False
 
     def current_session(self) -> Session | None:
         item = self.list.currentItem()

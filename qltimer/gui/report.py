@@ -287,7 +287,7 @@ def _draw_report(
     doc.text("Low-back (QL) exercise: progress report", 17, bold=True)
     doc.text(
         f"{_day(first)} to {_day(today)} ({weeks} weeks).  Sessions done: {len(done)}, of "
-        f"which {sum(1 for r in done if r.variant == 'flare')} flare days.  "
+        f"which {sum(1 for r in done if r.variant == coach.SORE_VARIANT)} sore days.  "
         f"Stage: {coach.current_stage(everything, history.decisions(), history.worked).name}."
     )
     # Weeks before the first session ever recorded are not weeks the plan was missed.

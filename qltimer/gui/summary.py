@@ -277,7 +277,7 @@ class SummaryView(QWidget):
                 f"{exercise}: your {weak} side held {abs(diff):.1f} s less than your {strong} "
                 f"({share:.0f}% of it; {verdict})."
             )
-        # Over recent sessions too, not just this one (flare days left out).
+        # Over recent sessions too, not just this one (sore days left out).
         for exercise in gaps:
             lag = side_lag(hold_points(self.history.holds(exercise)))
             if lag is not None:

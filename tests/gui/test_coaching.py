@@ -1,4 +1,4 @@
-"""Coaching flows through the real window: safety, pain check, suggestions, flare days."""
+"""Coaching flows through the real window: safety, pain check, suggestions, sore days, tracks."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from qltimer.audio import SilentPlayer
 from qltimer.catalog import load_catalog
 from qltimer.gui.app import MainWindow
-from qltimer.gui.coaching import AboutQLDialog, ProgramView, SafetyDialog
+from qltimer.gui.coaching import AboutQLDialog, ProgramView, SafetyDialog, SoreDayDialog
 from qltimer.history import History, open_history
 from qltimer.settings import Settings
 from tests.gui.test_run_view import ACKNOWLEDGED, walk
@@ -62,9 +62,15 @@ def test_safety_is_shown_once_then_stays_one_key_away(qtbot: QtBot, history: His
     with qtbot.waitSignal(dialog.accepted):
         qtbot.keyClick(dialog, Qt.Key.Key_Return)
     assert Settings.load().safety_acknowledged
+    # Then, on this first run only, the page about the QL (issue 13, item 4).
+    (about,) = open_dialogs(AboutQLDialog)
+    assert "About your QL" in " ".join(w.text() for w in about.findChildren(QLabel))  # type: ignore[attr-defined]
+    with qtbot.waitSignal(about.finished):  # type: ignore[attr-defined]
+        qtbot.keyClick(about, Qt.Key.Key_Return)  # type: ignore[arg-type]
     window.close()
     again = make_window(qtbot, history, settings=Settings.load())
     assert open_dialogs(SafetyDialog) == [], "never in the way after that"
+    assert open_dialogs(AboutQLDialog) == []
     again.activateWindow()
     qtbot.waitUntil(again.isActiveWindow)  # shortcuts go to the active window
     qtbot.keyClick(again.home, Qt.Key.Key_F1)
@@ -98,12 +104,12 @@ def test_the_help_menu_has_a_page_about_the_ql_in_plain_words(
         qtbot.keyClick(dialog, Qt.Key.Key_Return)
 
 
-def test_pain_before_by_keyboard_alone_and_a_flare_day_is_recorded(
+def test_pain_before_by_keyboard_alone_and_a_sore_day_is_recorded_after_the_red_flags(
     qtbot: QtBot, history: History
 ) -> None:
     clock = FakeClock()
     window = make_window(qtbot, history, clock=clock)
-    window.home.list.setCurrentRow(list(window.catalog.sessions).index("ql-level-1"))
+    assert window.home.choose("ql-level-1")
     qtbot.keyClick(window.home, Qt.Key.Key_Return)
     before = window.before
     assert window.stack.currentWidget() is before
@@ -111,11 +117,31 @@ def test_pain_before_by_keyboard_alone_and_a_flare_day_is_recorded(
     qtbot.keyClick(before, Qt.Key.Key_0)  # "1 0" is ten
     assert before.pain.value() == 10
     qtbot.keyClick(before, Qt.Key.Key_4)
-    qtbot.keyClick(before, Qt.Key.Key_F)
-    assert before.flare.isChecked() and "about 70%" in before.flare_note.text()
+    # S shows the red flags first (issue 13, item 3); Esc there changes nothing.
+    qtbot.keyClick(before, Qt.Key.Key_S)
+    (flags,) = open_dialogs(SoreDayDialog)
+    text = " ".join(" ".join(w.text() for w in flags.findChildren(QLabel)).split())  # type: ignore[attr-defined]
+    for words in (
+        "Don't exercise today, and see a health professional,",
+        "new, sudden or severe pain",
+        "pain going down a leg",
+        "numbness or tingling",
+        "weakness",
+        "qltimer's suggestion",
+    ):
+        assert words in text, words
+    with qtbot.waitSignal(flags.rejected):  # type: ignore[attr-defined]
+        qtbot.keyClick(flags, Qt.Key.Key_Escape)  # type: ignore[arg-type]
+    assert not before.sore_day and "S shows the warning signs first" in before.sore_note.text()
+    qtbot.keyClick(before, Qt.Key.Key_S)
+    (flags,) = open_dialogs(SoreDayDialog)
+    with qtbot.waitSignal(flags.accepted):  # type: ignore[attr-defined]
+        qtbot.keyClick(flags, Qt.Key.Key_Return)  # type: ignore[arg-type]
+    assert before.sore_day and "about 70%" in before.sore_note.text()
+    assert before.sore.text().startswith("✓ A sore day")
     qtbot.keyClick(before, Qt.Key.Key_Return)
     view = window.run_view
-    assert view is not None and view.controller.session.title.endswith("(flare day)")
+    assert view is not None and view.controller.session.title.endswith("(sore day)")
     with qtbot.waitSignal(view.controller.finished, timeout=10_000) as done:
         for _ in range(4000):
             if view.controller.run.finished:
@@ -149,7 +175,9 @@ def test_the_summary_speaks_up_when_pain_rises(qtbot: QtBot, history: History) -
     qtbot.keyClick(summary.pain, Qt.Key.Key_5)
     assert not summary.pain_note.isHidden()
     text = summary.pain_note.text()
-    assert "2 points higher" in text and "Phase One" in text and "health professional" in text
+    assert (
+        "2 points higher" in text and "something gentler" in text and "health professional" in text
+    )
     qtbot.keyClick(summary.pain, Qt.Key.Key_Backspace)
     assert summary.pain_note.isHidden()
 
@@ -210,7 +238,7 @@ def test_before_a_session_esc_goes_back_and_enter_starts_without_a_score(
     qtbot: QtBot, history: History
 ) -> None:
     window = make_window(qtbot, history)
-    window.home.list.setCurrentRow(list(window.catalog.sessions).index("ql-level-1"))
+    assert window.home.choose("ql-level-1")
     qtbot.keyClick(window.home, Qt.Key.Key_Return)
     before = window.before
     assert "Enter to start without a score. Esc goes back." in before.hint.text()
@@ -227,3 +255,78 @@ def test_before_a_session_esc_goes_back_and_enter_starts_without_a_score(
     view = window.run_view
     assert view is not None and view.controller.session.id == "ql-level-1"
     view.controller.end_early()
+
+
+def test_after_a_pain_stop_home_offers_something_gentler_and_says_why(
+    qtbot: QtBot, history: History
+) -> None:
+    """Issue 13, item 3: pain first. A real run stopped with P, in Phase Two."""
+    from qltimer.engine import Side
+    from tests.gui.test_run_view import at_work, until
+
+    history.decide("level-1", True, datetime.now(UTC) - timedelta(days=1))
+    clock = FakeClock()
+    window = make_window(qtbot, history, clock=clock)
+    assert window.home.current_session().id == "ql-level-1"  # type: ignore[union-attr]
+    assert not window.home.gentle.isVisibleTo(window.home)
+    view = window.start_session(window.catalog.sessions["ql-level-1"], pain_before=2)
+    until(view, clock, at_work("Side plank", Side.LEFT))
+    walk(view, clock, 20)
+    qtbot.keyClick(view, Qt.Key.Key_P)
+    with qtbot.waitSignal(view.controller.finished):
+        qtbot.keyClick(view, Qt.Key.Key_E)
+    window.on_summary_closed("")
+    home = window.home
+    assert home.current_session().id == "phase-one", "gentler: the foundation"  # type: ignore[union-attr]
+    assert home.gentle.isVisibleTo(home)
+    text = home.gentle.text()
+    assert "you stopped Side plank with P" in text and "something gentler" in text
+    assert "see a health professional" in text
+    assert not home.suggestion.isVisibleTo(home), "no moving on right after pain"
+
+
+def test_the_track_and_how_often_are_the_persons_choice_in_the_program_view(
+    qtbot: QtBot, history: History
+) -> None:
+    """Issue 13, items 2 and 5: T moves to the no-floor track, where nothing on the floor is
+    offered or due; 2 sets two strengthening sessions a week, and everything follows."""
+    release = load_catalog().sessions["ball-release"]
+    simulate_run(history, release, datetime.now(UTC) - timedelta(days=1))
+    window = make_window(qtbot, history)
+    home = window.home
+    assert home.current_session().id == "phase-one"  # type: ignore[union-attr]
+    assert "of 3 strengthening sessions" in home.plan.text()
+    window.show_program()
+    program = window.program
+    assert program is not None and list(program.boxes) == ["phase-one", "level-1", "level-2"]
+    qtbot.keyClick(program, Qt.Key.Key_T)
+    program = window.program
+    assert program is not None and program.track == "no-floor"
+    assert list(program.boxes) == ["standing-one", "standing-two", "standing-three"]
+    words = " ".join(w.text() for w in program.findChildren(QLabel))
+    assert "nothing asks you to get down on the floor" in words
+    assert Settings.load().track == "no-floor", "remembered"
+    assert home.current_session().id == "standing-seated"  # type: ignore[union-attr]
+    for sid, session in window.catalog.sessions.items():
+        if session.floor:
+            assert "due" not in home.status[sid] and (
+                "needs the floor" in home.status[sid] or "on the floor track" in home.status[sid]
+            ), sid
+    assert "Ball release" not in home.plan.text()
+    assert "You are at: No floor, Phase One" in home.plan.text()
+    # Two a week: the plan line, the sessions' plan and the history's weekly chart follow.
+    history_window = window.open_history()
+    history_window.reload()
+    qtbot.keyClick(program, Qt.Key.Key_2)
+    assert Settings.load().strength_per_week == 2
+    assert "of 2 strengthening sessions" in home.plan.text()
+    assert window.catalog.sessions["standing-seated"].frequency.times == 2  # type: ignore[union-attr]
+    plans = [history_window.plan.itemText(i) for i in range(history_window.plan.count())]
+    assert "2 times a week" in plans
+    words = " ".join(w.text() for w in program.findChildren(QPushButton))
+    assert "✓ 2 a week" in words
+    # Back to the floor: its path again, the release and its day count too.
+    qtbot.keyClick(program, Qt.Key.Key_T)
+    assert window.program is not None and window.program.track == "floor"
+    assert "Ball release: day 2 of 14" in home.plan.text()
+    history_window.close()

@@ -148,11 +148,11 @@ def open_page(
         view = dialog.findChild(SummaryView)
         assert view is not None
         return dialog, [view.save]
-    window.home.list.setCurrentRow(list(window.catalog.sessions).index("ql-level-1"))
+    assert window.home.choose("ql-level-1")
     qtbot.keyClick(window.home, Qt.Key.Key_Return)
     before = window.before
     if page == "before":
-        before.flare.setChecked(True)  # the longer note
+        before._set_sore(True)  # the longer note
         return window, [before.start, before.back]
     qtbot.keyClick(before, Qt.Key.Key_Return)
     view = window.run_view

@@ -28,20 +28,29 @@ def test_home_lists_every_session_and_previews_the_chosen_one(qtbot: QtBot) -> N
     window.show()
     qtbot.waitExposed(window)
     home = window.home
-    assert home.list.count() == 6
+    assert home.list.count() == 10
     assert home.list.item(0).text().startswith("Phase One")
+    ids = [home.list.item(row).data(Qt.ItemDataRole.UserRole) for row in range(10)]
+    assert ids[:2] == ["phase-one", "ball-release"], "what is for the person now comes first"
+    assert ids[2:6] == ["ql-level-1", "ql-knees", "ql-more", "ql-level-2"], "then the path on"
+    assert set(ids[6:]) == {
+        "side-plank-test",
+        "standing-seated",
+        "standing-strength",
+        "standing-strength-2",
+    }
     steps = by_name(window, "session steps")
     assert "Slow belly breathing" in steps.text()  # type: ignore[attr-defined]
     # Arrow keys alone choose another session.
     with qtbot.waitSignal(home.session_chosen) as chosen:
         qtbot.keyClick(home.list, Qt.Key.Key_Down)
-    assert chosen.args == ["standing-seated"]
-    assert "no floor needed" in home.preview.meta.text()
+    assert chosen.args == ["ball-release"]
+    assert "90 s each side" in steps.text()  # type: ignore[attr-defined]
     home.list.setCurrentRow(2)
     assert "60 s each side" in steps.text()  # type: ignore[attr-defined]
     assert "10 laps of 10 m each side" in steps.text()  # type: ignore[attr-defined]
-    home.list.setCurrentRow(5)
-    assert "90 s each side" in steps.text()  # type: ignore[attr-defined]
+    home.list.setCurrentRow(ids.index("standing-seated"))
+    assert "no floor needed" in home.preview.meta.text()
 
 
 def test_home_tells_about_broken_and_clashing_user_files(qtbot: QtBot, data_dir: Path) -> None:
@@ -75,16 +84,20 @@ def test_the_first_arrow_key_moves_the_choice_even_with_start_focused(qtbot: QtB
     assert home.current_session().id == "phase-one"  # type: ignore[union-attr]
     with qtbot.waitSignal(home.session_chosen) as chosen:
         qtbot.keyClick(home.start, Qt.Key.Key_Down)
-    assert chosen.args == ["standing-seated"] and home.start.hasFocus()
+    assert chosen.args == ["ball-release"] and home.start.hasFocus()
     qtbot.keyClick(home.start, Qt.Key.Key_PageDown)
-    assert home.list.currentRow() == home.list.count() - 1, "five on, or the last"
+    assert home.list.currentRow() == 6, "five on"
+    qtbot.keyClick(home.start, Qt.Key.Key_PageDown)
+    assert home.list.currentRow() == home.list.count() - 1, "or the last"
     qtbot.keyClick(home.start, Qt.Key.Key_Up)
     qtbot.keyClick(home.start, Qt.Key.Key_PageUp)
-    assert home.list.currentRow() == 0
+    assert home.list.currentRow() == 3, "five back"
+    qtbot.keyClick(home.start, Qt.Key.Key_PageUp)
+    assert home.list.currentRow() == 0, "or the first"
     qtbot.keyClick(home.start, Qt.Key.Key_Down)
     qtbot.keyClick(home.start, Qt.Key.Key_Return)
     assert window.stack.currentWidget() is window.before
-    assert window.before.session is not None and window.before.session.id == "standing-seated"
+    assert window.before.session is not None and window.before.session.id == "ball-release"
 
 
 def test_home_offers_what_the_program_suggests_next(qtbot: QtBot, tmp_path: Path) -> None:
