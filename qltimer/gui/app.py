@@ -351,6 +351,8 @@ class MainWindow(QMainWindow):
         self.remember()
         self.home.track = track
         self.home.refresh()
+        if self.history_window is not None:
+            self.history_window.track = track  # the stage its report names
         if self.program is not None:
             self.program.done(0)
             self.show_program()
@@ -654,6 +656,7 @@ class MainWindow(QMainWindow):
             from qltimer.gui.history_window import HistoryWindow
 
             self.history_window = HistoryWindow(self.history, self.catalog)
+            self.history_window.track = self.settings.track
             self.history_window.history_changed.connect(self.on_history_changed)
         return self.history_window
 

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from qltimer.catalog import Catalog
 from qltimer.cli import format_duration, format_seconds
-from qltimer.coach import PAIN_RISE, SORE_VARIANT, side_lag
+from qltimer.coach import FLOOR, PAIN_RISE, SORE_VARIANT, side_lag
 from qltimer.engine import PAIN
 from qltimer.files import WriteError, plain_error, shown_path
 from qltimer.gui.charts import DaysCalendar, balance_chart, hold_chart, pain_chart, weekly_chart
@@ -153,6 +153,7 @@ class HistoryWindow(QMainWindow):
         self.setWindowTitle("qltimer - history")
         self.history = history
         self.catalog = catalog
+        self.track = FLOOR  # the person's track: the stage the report names
         self.today = today or datetime.now().astimezone().date()
         self._period = period
         self._holds: dict[str, list[HoldPoint]] = {}  # per exercise, until the next reload
@@ -591,7 +592,7 @@ class HistoryWindow(QMainWindow):
         if path is None:
             return
         try:
-            write_report(self.history, self.catalog, path, today=self.today)
+            write_report(self.history, self.catalog, path, today=self.today, track=self.track)
         except WriteError as err:
             Ask.error(self, "Report failed", f"{str(err).capitalize()}. Nothing was changed.")
             return

@@ -224,15 +224,17 @@ def write_report(
     *,
     weeks: int = 12,
     today: date | None = None,
+    track: str = coach.FLOOR,
 ) -> Path:
-    """Write the report covering the last *weeks* weeks to *path*; return *path*.
+    """Write the report covering the last *weeks* weeks to *path*; return *path*. The stage
+    named is the person's on *track*.
 
     Drawn into a temporary file beside *path* and renamed over it only when the PDF is whole:
     a failure (a full disk, a folder that can't be written) leaves an old *path* as it was, and
     raises :class:`qltimer.files.WriteError` in plain words.
     """
     with replacing(path) as temp:
-        if not _draw_report(history, catalog, temp, weeks=weeks, today=today):
+        if not _draw_report(history, catalog, temp, weeks=weeks, today=today, track=track):
             raise WriteError(f"can't write {path}: the PDF could not be finished")
         _check_pdf(temp, path)
     return path
@@ -256,6 +258,7 @@ def _draw_report(
     *,
     weeks: int,
     today: date | None,
+    track: str = coach.FLOOR,
 ) -> bool:
     """Draw the report into the PDF *path*; False when the PDF could not be finished.
 
@@ -268,6 +271,7 @@ def _draw_report(
     everything = history.sessions()
     records = [r for r in everything if r.started_at >= since]
     done = [r for r in records if r.status in coach.DONE]
+    stage = coach.current_stage(everything, history.decisions(), history.worked, track)
 
     writer = QPdfWriter(str(path))
     writer.setResolution(DPI)
@@ -288,7 +292,7 @@ def _draw_report(
     doc.text(
         f"{_day(first)} to {_day(today)} ({weeks} weeks).  Sessions done: {len(done)}, of "
         f"which {sum(1 for r in done if r.variant == coach.SORE_VARIANT)} sore days.  "
-        f"Stage: {coach.current_stage(everything, history.decisions(), history.worked).name}."
+        f"Stage: {stage.name}."
     )
     # Weeks before the first session ever recorded are not weeks the plan was missed.
     began = min((r.local_start.date() for r in everything), default=today)
@@ -428,5 +432,10 @@ def make_report_cli(output: Path, weeks: int, *, opener: Callable[[], History]) 
 
     if sys.platform.startswith("linux"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from qltimer.settings import Settings
+
     make_app()
-    return write_report(opener(), load_catalog(), output, weeks=weeks)
+    settings = Settings.load()  # the person's track and plan, as the window shows them
+    catalog = load_catalog()
+    coach.plan_sessions(catalog.sessions, settings.strength_per_week)
+    return write_report(opener(), catalog, output, weeks=weeks, track=settings.track)

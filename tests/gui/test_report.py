@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -54,6 +55,21 @@ def test_report_from_the_command_line(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     pages, text = pdf_text(out)
     assert 1 <= pages <= 2
+    # The person's own choices, as the window shows them: two a week on the no-floor track.
+    (data / "settings.json").write_text('{"track": "no-floor", "strength_per_week": 2}')
+    again = subprocess.run(
+        [sys.executable, "-m", "qltimer", "report", "--output", str(tmp_path / "nf.pdf")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+    _, nf_text = pdf_text(tmp_path / "nf.pdf")
+    flat = " ".join(unicodedata.normalize("NFKC", nf_text).split())  # the "fl" ligature too
+    assert "Stage: No floor, Phase One" in flat
+    assert "Plan (2 a week)" in nf_text
     for words in (
         "progress report",
         "(12 weeks)",
