@@ -436,7 +436,16 @@ class ProgramView(QDialog):
         self.close_button.setMinimumHeight(56)
         self.close_button.setStyleSheet("padding: 4px 20px;")
         self.close_button.clicked.connect(self.accept)
-        outer.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignRight)
+        # The choices further down, named where they are always in sight.
+        self.keys = QLabel(
+            f"T: {'no-floor' if other == NO_FLOOR else 'floor'} track · 2 or 3: sessions a week"
+        )
+        self.keys.setAccessibleName("program keys")
+        self.keys.setWordWrap(True)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.keys, 1)
+        bottom.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignRight)
+        outer.addLayout(bottom)
         full_screen_shortcut(self, parent)
         fit_window(self, (760, 720), centre=parent is None)
 
