@@ -198,8 +198,15 @@ def pain_rose(record: SessionRecord) -> bool:
     )
 
 
-def _short(record: SessionRecord) -> str:
-    return f"{record.title.split(':')[0]} on {record.local_start.strftime('%d %b').lstrip('0')}"
+def _short(record: SessionRecord, today: date | None = None) -> str:
+    """The session by its short name and when: "QL level 1 yesterday", "Phase One on 5 Oct"."""
+    day = record.local_start.date()
+    when = f"on {day.strftime('%d %b').lstrip('0')}"
+    if today is not None and day == today:
+        when = "earlier today"
+    elif today is not None and day == today - timedelta(days=1):
+        when = "yesterday"
+    return f"{record.title.split(':')[0]} {when}"
 
 
 @dataclass(frozen=True)
@@ -214,10 +221,12 @@ def gentler_next(
     stage: StageInfo,
     latest: tuple[SessionRecord, Sequence[StepRecord]] | None,
     offered: Iterable[str],
+    today: date | None = None,
 ) -> Gentler | None:
     """The gentler session to offer after the last session done hurt (a P stop, or pain up
     by :data:`PAIN_RISE` or more), or None. In Phase Two that is the track's Phase One; in
-    Phase One the ball release on the floor track, else Phase One again as a sore day."""
+    Phase One the ball release on the floor track, else Phase One again, lighter (a sore day).
+    """
     if latest is None:
         return None
     record, steps = latest
@@ -227,12 +236,8 @@ def gentler_next(
     ids = set(offered)
     first = path(stage.track)[0]
     choices = [sid for sid in first.ids if sid in ids]
-    if stage.key == first.key:
-        if stage.track == FLOOR and RELEASE_ID in ids:
-            choices.insert(0, RELEASE_ID)
-        sore = " as a sore day"
-    else:
-        sore = ""
+    if stage.key == first.key and stage.track == FLOOR and RELEASE_ID in ids:
+        choices.insert(0, RELEASE_ID)
     if not choices:
         return None
     figures = flag.said()
@@ -241,11 +246,20 @@ def gentler_next(
             f"your pain went up {flag.rise} points",
             f"your pain went from {record.pain_before} to {record.pain_after} out of 10",
         )
+    choice = choices[0]
+    if choice == record.session_id:
+        advice = (
+            "So today qltimer suggests the same session, lighter: press S before you start "
+            "for the sore-day version."
+        )
+    else:
+        name = "the ball release" if choice == RELEASE_ID else first.name.split(":")[0]
+        advice = (
+            f"So qltimer suggests something gentler today: {name}, chosen below. (Before any "
+            "session, S gives a lighter sore-day version.)"
+        )
     return Gentler(
-        choices[0],
-        f"Last time ({_short(record)}) {figures}. So qltimer suggests something gentler today"
-        f"{sore}, chosen below; press S before you start for the lighter sore-day version. "
-        + PROFESSIONAL,
+        choice, f"Last time ({_short(record, today)}) {figures}. {advice} " + PROFESSIONAL
     )
 
 

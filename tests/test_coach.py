@@ -443,7 +443,10 @@ def test_after_a_pain_stop_or_a_rise_the_next_suggestion_is_gentler_and_says_why
     gentle = coach.gentler_next(level1, stopped_for_pain("ql-level-1", 0), offered)
     assert gentle is not None and gentle.session_id == "phase-one"
     assert "Last time (ql-level-1 on 5 Oct) you stopped Side plank with P" in gentle.reason
-    assert coach.PROFESSIONAL in gentle.reason and "press S" in gentle.reason
+    assert "something gentler today: Phase One, chosen below" in gentle.reason
+    assert coach.PROFESSIONAL in gentle.reason and "S gives a lighter" in gentle.reason
+    told = coach.gentler_next(level1, stopped_for_pain("ql-level-1", 0), offered, T0.date())
+    assert told is not None and "(ql-level-1 earlier today)" in told.reason
     rise = (rec("ql-level-1", T0, 1, 4), [])
     gentle = coach.gentler_next(level1, rise, offered)
     assert gentle is not None and "your pain went from 1 to 4 out of 10" in gentle.reason
@@ -451,6 +454,13 @@ def test_after_a_pain_stop_or_a_rise_the_next_suggestion_is_gentler_and_says_why
     first = coach.Stage("phase-one", "", "").info
     gentle = coach.gentler_next(first, rise, offered)
     assert gentle is not None and gentle.session_id == "ball-release"
+    assert "gentler today: the ball release" in gentle.reason
+    same = (rec("standing-seated", T0, 1, 4), [])
+    start = coach.Stage("standing-one", "", "").info
+    gentle = coach.gentler_next(start, same, {"standing-seated"}, T0.date() + timedelta(days=1))
+    assert gentle is not None and gentle.session_id == "standing-seated"
+    assert "(standing-seated yesterday)" in gentle.reason
+    assert "the same session, lighter: press S" in gentle.reason
     standing = coach.Stage("standing-two", "", "").info
     gentle = coach.gentler_next(standing, rise, {"standing-seated", "standing-strength"})
     assert gentle is not None and gentle.session_id == "standing-seated"

@@ -110,6 +110,7 @@ class ReadingDialog(QDialog):
         layout.addWidget(self.ok, 0, Qt.AlignmentFlag.AlignRight)
         full_screen_shortcut(self, parent)
         fit_window(self, (760, 620), centre=parent is None)
+        self.text.scroll_keys(self)  # the words scroll from the keyboard on a short screen
 
 
 class SafetyDialog(ReadingDialog):
@@ -275,7 +276,7 @@ class BeforeSession(QWidget):
         if on:
             gentle = sore_variant(self.session)
             self.sore_note.setText(
-                "Holds and timed work at about 70%, reps at about 70%, carries halved; breathing "
+                "Holds, timed work and reps at about 70%, carries halved; breathing "
                 f"and the release as usual. About {format_duration(expand(gentle).total_estimate)}"
                 " instead of "
                 f"{format_duration(expand(self.session).total_estimate)}. It counts for your plan "
@@ -446,6 +447,7 @@ class ProgramView(QDialog):
         bottom.addWidget(self.keys, 1)
         bottom.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignRight)
         outer.addLayout(bottom)
+        self.page.scroll_keys(self)
         full_screen_shortcut(self, parent)
         fit_window(self, (760, 720), centre=parent is None)
 

@@ -126,6 +126,41 @@ class ScrollPage(QScrollArea):
         if isinstance(app, QApplication):
             app.focusChanged.connect(self.follow_focus)
 
+    def scroll_keys(self, owner: QWidget) -> None:
+        """The keys a reader uses (arrows, Page Up/Down, Home, End) scroll this page wherever
+        the keyboard is in *owner* (a button has it; the page never takes it), before a
+        button can take an arrow to move the focus."""
+        for key in (
+            Qt.Key.Key_Up,
+            Qt.Key.Key_Down,
+            Qt.Key.Key_PageUp,
+            Qt.Key.Key_PageDown,
+            Qt.Key.Key_Home,
+            Qt.Key.Key_End,
+        ):
+            shortcut = QShortcut(QKeySequence(key), owner)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda key=key: self.scroll_key(key))
+
+    def scroll_key(self, key: int) -> bool:
+        """Scroll as *key* asks (see :meth:`scroll_keys`); True if it was one of those keys."""
+        bar = self.verticalScrollBar()
+        steps = {
+            Qt.Key.Key_Up: -bar.singleStep() * 3,
+            Qt.Key.Key_Down: bar.singleStep() * 3,
+            Qt.Key.Key_PageUp: -bar.pageStep(),
+            Qt.Key.Key_PageDown: bar.pageStep(),
+        }
+        if key == Qt.Key.Key_Home:
+            bar.setValue(bar.minimum())
+        elif key == Qt.Key.Key_End:
+            bar.setValue(bar.maximum())
+        elif key in steps:
+            bar.setValue(bar.value() + steps[Qt.Key(key)])
+        else:
+            return False
+        return True
+
     @Slot(QWidget, QWidget)
     def follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
         """What the keys go to is in sight: a field given focus below the fold scrolls up."""

@@ -423,7 +423,7 @@ class HomeView(QWidget):
         if latest is None:
             return None
         steps = self.history.steps(latest.uuid) if self.history is not None else []
-        return coach.gentler_next(self._stage.info, (latest, steps), offered)
+        return coach.gentler_next(self._stage.info, (latest, steps), offered, self.today)
 
     def _coach(self, records: list[SessionRecord]) -> None:
         """The plan line, the stage, and any suggestion, from the history."""

@@ -330,3 +330,30 @@ def test_the_track_and_how_often_are_the_persons_choice_in_the_program_view(
     assert window.program is not None and window.program.track == "floor"
     assert "Ball release: day 2 of 14" in home.plan.text()
     history_window.close()
+
+
+def test_a_long_page_scrolls_from_the_keyboard_on_a_short_screen(qtbot: QtBot) -> None:
+    """Found in a tryout at 800x480: the end of the safety advice (where the no-floor track is
+    named) could only be reached with a mouse wheel."""
+    dialog = SafetyDialog(first_time=True)
+    qtbot.addWidget(dialog)
+    dialog.resize(700, 300)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)  # keys go to the active window
+    assert dialog.ok.hasFocus()
+    bar = dialog.text.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    assert bar.value() == 0
+    qtbot.keyClick(dialog.ok, Qt.Key.Key_PageDown)  # the keyboard is on the button
+    assert bar.value() == min(bar.pageStep(), bar.maximum())
+    qtbot.keyClick(dialog.ok, Qt.Key.Key_End)
+    assert bar.value() == bar.maximum()
+    qtbot.keyClick(dialog.ok, Qt.Key.Key_Up)
+    assert bar.value() < bar.maximum()
+    qtbot.keyClick(dialog.ok, Qt.Key.Key_Home)
+    assert bar.value() == 0
+    assert dialog.isVisible(), "scrolling never answers the page"
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.keyClick(dialog.ok, Qt.Key.Key_Return)
