@@ -127,6 +127,11 @@ def path(track: str) -> tuple[StageInfo, ...]:
     return tuple(s for s in STAGES if s.track == track)
 
 
+def track_sessions(track: str) -> list[str]:
+    """The built-in sessions on *track*'s path, in path order (its strengthening sessions)."""
+    return [sid for stage in path(track) for sid in stage.ids]
+
+
 def track_of(session_id: str) -> str | None:
     """The track a built-in path session belongs to (None: on no path, such as the release)."""
     key = STAGE_OF.get(session_id)
@@ -448,10 +453,18 @@ def suggestions(
     return out
 
 
-def step_up_sessions(track: str) -> tuple[str, ...]:
-    """The sessions whose steps :func:`suggestions` reads (the last three of each)."""
+def steps_needed(sessions: Sequence[SessionRecord], track: str) -> set[str]:
+    """The uuids whose steps :func:`suggestions` reads on *track*: the last three sessions (of
+    *sessions*, newest first) of each step-up rule's session."""
     keys = {s.key for s in path(track)}
-    return tuple(rule[0] for rule in HOLD_STEPS if rule[4] in keys)
+    wanted = {rule[0] for rule in HOLD_STEPS if rule[4] in keys}
+    counts: dict[str, int] = {}
+    out: set[str] = set()
+    for r in sessions:
+        if r.session_id in wanted and counts.get(r.session_id, 0) < 3:
+            counts[r.session_id] = counts.get(r.session_id, 0) + 1
+            out.add(r.uuid)
+    return out
 
 
 @dataclass(frozen=True)

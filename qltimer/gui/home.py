@@ -363,16 +363,14 @@ class HomeView(QWidget):
         self.status.clear()
         # The person's track first, in path order; then what is on no path; then what is put
         # aside (later on the path, on the other track, or needing the floor).
-        order = {
-            sid: (i, j) for i, s in enumerate(coach.path(self.track)) for j, sid in enumerate(s.ids)
-        }
+        order = {sid: i for i, sid in enumerate(coach.track_sessions(self.track))}
         placed = {s.id: coach.placement(self._stage, s) for s in self.catalog.sessions.values()}
         sessions = sorted(
             self.catalog.sessions.values(),
-            key=lambda s: (placed[s.id] is not None, s.id not in order, order.get(s.id, (0, 0))),
+            key=lambda s: (placed[s.id] is not None, s.id not in order, order.get(s.id, 0)),
         )
         # The strengthening sessions of a track count together towards its plan.
-        strength = [sid for st in coach.path(self.track) for sid in st.ids]
+        strength = coach.track_sessions(self.track)
         strength_days = coach.days_done(records, strength)
         for session in sessions:
             plan = expand(session)
@@ -430,10 +428,9 @@ class HomeView(QWidget):
         decisions = self.history.decisions() if self.history is not None else []
         worked = self.history.worked if self.history is not None else None
         self._stage = coach.current_stage(records, decisions, worked, self.track)
-        strength = [sid for st in coach.path(self.track) for sid in st.ids]
         weekly = [
             s
-            for sid in strength
+            for sid in coach.track_sessions(self.track)
             if (s := self.catalog.get(sid)) is not None
             and s.frequency is not None
             and s.frequency.per is Per.WEEK
@@ -461,13 +458,7 @@ class HomeView(QWidget):
         bits.append(f"You are at: {self._stage.name}")
         self.plan.setText(" · ".join(bits))
         # Suggestions need the steps of the few recent sessions of each step-up rule only.
-        wanted = set(coach.step_up_sessions(self.track))
-        recent: set[str] = set()
-        counts: dict[str, int] = {}
-        for r in records:
-            if r.session_id in wanted and counts.get(r.session_id, 0) < 3:
-                counts[r.session_id] = counts.get(r.session_id, 0) + 1
-                recent.add(r.uuid)
+        recent = coach.steps_needed(records, self.track)
         with_steps = [
             (r, self.history.steps(r.uuid) if self.history is not None and r.uuid in recent else [])
             for r in records

@@ -44,28 +44,24 @@ def test_report_from_the_command_line(tmp_path: Path) -> None:
     out = tmp_path / "report.pdf"
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM")}
     env.update(QLTIMER_DATA_DIR=str(data), PYTHONPATH=str(REPO))
-    done = subprocess.run(
-        [sys.executable, "-m", "qltimer", "report", "--output", str(out)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+
+    def report(to: Path) -> None:
+        done = subprocess.run(
+            [sys.executable, "-m", "qltimer", "report", "--output", str(to)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+
+    report(out)
     pages, text = pdf_text(out)
     assert 1 <= pages <= 2
     # The person's own choices, as the window shows them: two a week on the no-floor track.
     (data / "settings.json").write_text('{"track": "no-floor", "strength_per_week": 2}')
-    again = subprocess.run(
-        [sys.executable, "-m", "qltimer", "report", "--output", str(tmp_path / "nf.pdf")],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert again.returncode == 0, again.stderr
+    report(tmp_path / "nf.pdf")
     _, nf_text = pdf_text(tmp_path / "nf.pdf")
     flat = " ".join(unicodedata.normalize("NFKC", nf_text).split())  # the "fl" ligature too
     assert "Stage: No floor, Phase One" in flat
