@@ -118,7 +118,6 @@ STAGES: tuple[StageInfo, ...] = (
 )
 STAGE = {s.key: s for s in STAGES}
 STAGE_OF = {sid: s.key for s in STAGES for sid in s.ids}
-STAGE_NAME = {s.key: s.name for s in STAGES}
 
 
 def path(track: str) -> tuple[StageInfo, ...]:
@@ -158,6 +157,8 @@ class PainFlag:
 
     rise: int | None  # pain after minus before, when both were given and rose by PAIN_RISE+
     stopped_for_pain: tuple[str, ...]  # exercises stopped with P
+    before: int | None = None  # the scores the rise is between
+    after: int | None = None
 
     def lines(self) -> list[str]:
         out = []
@@ -179,7 +180,7 @@ class PainFlag:
         if self.stopped_for_pain:
             bits.append(f"you stopped {', '.join(dict.fromkeys(self.stopped_for_pain))} with P")
         if self.rise is not None:
-            bits.append(f"your pain went up {self.rise} points")
+            bits.append(f"your pain went from {self.before} to {self.after} out of 10")
         return " and ".join(bits)
 
 
@@ -191,7 +192,7 @@ def pain_flag(record: SessionRecord, steps: Sequence[StepRecord]) -> PainFlag | 
     stopped = tuple(s.exercise for s in steps if s.reason == "pain")  # stopped, or left out
     if rise is None and not stopped:
         return None
-    return PainFlag(rise, stopped)
+    return PainFlag(rise, stopped, record.pain_before, record.pain_after)
 
 
 def pain_rose(record: SessionRecord) -> bool:
@@ -246,11 +247,6 @@ def gentler_next(
     if not choices:
         return None
     figures = flag.said()
-    if flag.rise is not None and record.pain_before is not None:
-        figures = figures.replace(
-            f"your pain went up {flag.rise} points",
-            f"your pain went from {record.pain_before} to {record.pain_after} out of 10",
-        )
     choice = choices[0]
     if choice == record.session_id:
         advice = (
@@ -518,19 +514,19 @@ def current_stage(
     if from_choice >= from_history and from_choice >= 0:
         key, when = max(accepted, key=lambda a: order.index(a[0]))
         return Stage(
-            key, STAGE_NAME[key], f"you chose to move on ({when.strftime('%d %b %Y').lstrip('0')})"
+            key, STAGE[key].name, f"you chose to move on ({when.strftime('%d %b %Y').lstrip('0')})"
         )
     if last is not None:
         key = order[from_history]
         return Stage(
             key,
-            STAGE_NAME[key],
+            STAGE[key].name,
             f"your sessions: the latest at this stage was "
             f"{last.title.split(':')[0]} on {last.local_start.strftime('%d %b').lstrip('0')}",
         )
     return Stage(
         order[0],
-        STAGE_NAME[order[0]],
+        STAGE[order[0]].name,
         "nothing done yet on this track: for a sore back the foundation comes first",
     )
 
@@ -551,19 +547,11 @@ def placement(stage: Stage, session: Session) -> str | None:
         return OTHER_TRACK[other]
     if track == NO_FLOOR and session.floor:
         return NEEDS_FLOOR
-    return LATER if beyond(stage, session.id, session.phase) else None
-
-
-def beyond(stage: Stage, session_id: str, phase: int | None) -> bool:
-    """Whether a session lies further along the path than *stage*: a later stage's own
-    session, or any Phase Two session (the endurance test too) while the person is in Phase
-    One."""
-    order = [s.key for s in path(stage.track)]
-    key = STAGE_OF.get(session_id)
-    if key is not None and key not in order:
-        return False  # the other track's: see placement()
-    needs = key or (order[1] if phase == 2 else None)
-    return needs is not None and order.index(needs) > order.index(stage.key)
+    # Further along: a later stage's own session, or any other Phase Two session (the
+    # endurance test too) while the person is in Phase One.
+    order = [s.key for s in path(track)]
+    needs = STAGE_OF.get(session.id) or (order[1] if session.phase == 2 else None)
+    return LATER if needs is not None and order.index(needs) > order.index(stage.key) else None
 
 
 # -- the plan: weeks, streaks, the release block ------------------------------------------------

@@ -254,7 +254,8 @@ class HomeView(QWidget):
         self.catalog = catalog
         self.history = history
         self.track = track
-        self.gentler: coach.Gentler | None = None
+        self.gentler: coach.Gentler | None = None  # after pain: what is offered instead
+        self._placed: dict[str, str | None] = {}  # session id -> why not now (None: it is)
         self.today = today or datetime.now().astimezone().date()
         self.status: dict[str, str] = {}  # session id -> "last done ... · due ..."
         self.extra_notices: list[str] = []
@@ -364,7 +365,7 @@ class HomeView(QWidget):
         # The person's track first, in path order; then what is on no path; then what is put
         # aside (later on the path, on the other track, or needing the floor).
         order = {sid: i for i, sid in enumerate(coach.track_sessions(self.track))}
-        placed = {s.id: coach.placement(self._stage, s) for s in self.catalog.sessions.values()}
+        placed = self._placed
         sessions = sorted(
             self.catalog.sessions.values(),
             key=lambda s: (placed[s.id] is not None, s.id not in order, order.get(s.id, 0)),
@@ -398,11 +399,6 @@ class HomeView(QWidget):
         offered = {
             sid: self.catalog.sessions[sid].frequency for sid, p in placed.items() if p is None
         }
-        self.gentler = self._gentler(records, offered)
-        self.gentle.setText(self.gentler.reason if self.gentler is not None else "")
-        self.gentle.setVisible(self.gentler is not None)
-        if self.gentler is not None:
-            self.suggestion.show_suggestion(None)  # pain first: no moving on today
         suggested = coach.next_session(self._stage, records, offered, self.today, self.gentler)
         chosen = current.id if current is not None else None
         if suggested is not None and suggested != self.suggested:
@@ -414,20 +410,25 @@ class HomeView(QWidget):
         if self.list.count():
             self.on_current_item_changed(self.list.currentItem(), None)
 
-    def _gentler(
-        self, records: list[SessionRecord], offered: dict[str, object]
-    ) -> coach.Gentler | None:
-        latest = next((r for r in records if r.status in coach.DONE), None)
-        if latest is None:
-            return None
-        steps = self.history.steps(latest.uuid) if self.history is not None else []
-        return coach.gentler_next(self._stage.info, (latest, steps), offered, self.today)
-
     def _coach(self, records: list[SessionRecord]) -> None:
-        """The plan line, the stage, and any suggestion, from the history."""
+        """The stage, where each session stands, the plan line, and either the gentler session
+        after pain or a suggestion to move on (pain first: never both), from the history."""
         decisions = self.history.decisions() if self.history is not None else []
         worked = self.history.worked if self.history is not None else None
         self._stage = coach.current_stage(records, decisions, worked, self.track)
+        self._placed = {
+            s.id: coach.placement(self._stage, s) for s in self.catalog.sessions.values()
+        }
+        latest = next((r for r in records if r.status in coach.DONE), None)
+        self.gentler = None
+        if latest is not None:
+            steps = self.history.steps(latest.uuid) if self.history is not None else []
+            offered = [sid for sid, aside in self._placed.items() if aside is None]
+            self.gentler = coach.gentler_next(
+                self._stage.info, (latest, steps), offered, self.today
+            )
+        self.gentle.setText(self.gentler.reason if self.gentler is not None else "")
+        self.gentle.setVisible(self.gentler is not None)
         weekly = [
             s
             for sid in coach.track_sessions(self.track)
@@ -457,6 +458,9 @@ class HomeView(QWidget):
                 )
         bits.append(f"You are at: {self._stage.name}")
         self.plan.setText(" · ".join(bits))
+        if self.gentler is not None:
+            self.suggestion.show_suggestion(None)  # pain first: no moving on today
+            return
         # Suggestions need the steps of the few recent sessions of each step-up rule only.
         recent = coach.steps_needed(records, self.track)
         with_steps = [
