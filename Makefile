@@ -31,6 +31,7 @@ venv: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check qltimer tests bench scripts
 	$(VENV)/bin/ruff format --check qltimer tests bench scripts
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy

@@ -20,6 +20,7 @@ from qltimer.catalog import load_catalog, resolve
 from qltimer.display import display_problem
 from qltimer.engine import PhaseKind, expand
 from qltimer.files import WriteError, plain_error, replacing, shown_path
+from qltimer.formats import format_clock, format_duration
 from qltimer.history import (
     History,
     HistoryError,
@@ -31,36 +32,6 @@ from qltimer.history import (
 from qltimer.instance import InstanceLock
 from qltimer.script import ScriptError, Session, load_session
 from qltimer.words import side_label
-
-
-def format_duration(seconds: float) -> str:
-    """A duration the way a person says it: ``45 s``, ``12 min``, ``1 h 05 min``."""
-    seconds = round(seconds)
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
-
-
-def format_dose(seconds: float) -> str:
-    """An exercise's length, exact enough to aim for: ``60 s``, ``90 s``, ``4 min 30 s``."""
-    seconds = round(seconds)
-    if seconds < 180:
-        return f"{seconds} s"
-    minutes, rest = divmod(seconds, 60)
-    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
-
-
-def format_seconds(seconds: float) -> str:
-    """A measured time as recorded: ``40 s``, ``40.5 s``."""
-    return f"{seconds:.1f} s" if seconds % 1 else f"{seconds:.0f} s"
-
-
-def _clock(seconds: float) -> str:
-    s = round(seconds)
-    return f"{s // 60:d}:{s % 60:02d}"
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -151,19 +122,19 @@ def cmd_show(args: argparse.Namespace) -> int:
     plan = expand(session)
     print(
         f"{session.title}  ({session.level_label or 'no phase'}; about "
-        f"{_clock(plan.total_estimate)})"
+        f"{format_clock(plan.total_estimate)})"
     )
     t = 0.0
     for phase in plan.phases:
         side = f" - {side_label(phase.step.kind, phase.side)}" if phase.side else ""
         sets = f" - set {phase.set_number} of {phase.step.sets}" if phase.step.sets > 1 else ""
         what = phase.step.name if phase.kind is PhaseKind.WORK else f"({phase.kind.value})"
-        length = _clock(phase.estimate)  # m:ss, exact: 90 s is 1:30, never "2 min"
+        length = format_clock(phase.estimate)  # m:ss, exact: 90 s is 1:30, never "2 min"
         if phase.duration is None:
             length += " or more" if phase.step.as_long_as_you_can else " (until done)"
-        print(f"{_clock(t):>6}  {what}{side}{sets}  [{length}]")
+        print(f"{format_clock(t):>6}  {what}{side}{sets}  [{length}]")
         t += phase.estimate
-    print(f"{_clock(t):>6}  end")
+    print(f"{format_clock(t):>6}  end")
     return 0
 
 

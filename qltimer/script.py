@@ -18,6 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from qltimer.formats import short_number
 from qltimer.tomlpos import KeyPath, Locations, Shape, locate, shape
 
 try:  # CPython's own SHA-256: hashlib would map all of OpenSSL (4 MB resident) for one digest
@@ -313,10 +314,6 @@ PAUSE_RANGE = (0.0, 600.0)  # get-ready and switch-sides lead-ins
 SET_REST_RANGE = (0.0, DAY)
 
 
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
-
-
 def _describe(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -327,7 +324,7 @@ def _describe(value: object) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, float) and math.isfinite(value):
-        return _fmt(value)
+        return short_number(value)
     return str(value)
 
 
@@ -399,7 +396,7 @@ class _Checker:
             return default
         value = table[key]
         kind = "a whole number" if integer else "a number"
-        allowed = f"{_fmt(lo)} to {_fmt(hi)}" + (f" {unit}" if unit else "")
+        allowed = f"{short_number(lo)} to {short_number(hi)}" + (f" {unit}" if unit else "")
         ok_type = (
             isinstance(value, int)
             if integer
@@ -823,8 +820,8 @@ def _build_step(
             if length > WORK_RANGE[1]:
                 c.value_problem(
                     (*kp, "cadence"),
-                    f"{reps} reps at {_fmt(cadence)} seconds each "
-                    f"take {_fmt(length)} seconds; at most {_fmt(WORK_RANGE[1])}",
+                    f"{reps} reps at {short_number(cadence)} seconds each "
+                    f"take {short_number(length)} seconds; at most {short_number(WORK_RANGE[1])}",
                 )
     elif kind is StepKind.LAPS:
         extra["laps"] = c.integer(raw, kp, "laps", 1, 500, required=True, where=what)
@@ -858,7 +855,8 @@ def _build_step(
             if length > WORK_RANGE[1]:
                 c.value_problem(
                     (*kp, "breaths"),
-                    f"{breaths} breaths take {_fmt(length)} seconds; at most {_fmt(WORK_RANGE[1])}",
+                    f"{breaths} breaths take {short_number(length)} seconds; "
+                    f"at most {short_number(WORK_RANGE[1])}",
                 )
 
     if sides is not Sides.EACH and "switch_sides" in raw:

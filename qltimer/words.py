@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from qltimer.formats import short_number
 from qltimer.script import Side, StepKind
 
 # -- single words --------------------------------------------------------------------------------
@@ -91,11 +92,6 @@ def duration(seconds: int) -> str:
     return said
 
 
-def short_seconds(x: float) -> str:
-    """Seconds in digits for the screen: 10 -> "10", 2.5 -> "2.5"."""
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
-
-
 def sentence(text: str) -> str:
     text = text.strip()
     if not text:
@@ -155,7 +151,7 @@ SAMPLE = "Side plank, left side. Get ready."
 
 
 def remaining_shown(seconds: float) -> str:
-    return f"{short_seconds(seconds)} seconds"
+    return f"{short_number(seconds)} seconds"
 
 
 def remaining_said(seconds: float) -> str:
@@ -164,7 +160,7 @@ def remaining_said(seconds: float) -> str:
 
 
 def target_shown(seconds: float) -> str:
-    return f"{short_seconds(seconds)} s reached - keep going if you can"
+    return f"{short_number(seconds)} s reached - keep going if you can"
 
 
 def target_said(seconds: float) -> str:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from qltimer.cli import format_dose, format_duration, main
+from qltimer.cli import main
+from qltimer.formats import format_dose, format_duration
 from tests.conftest import REPO
 from tests.test_script import LOCATED, THREE_MISTAKES
 

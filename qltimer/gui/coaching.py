@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qltimer.cli import format_duration
 from qltimer.coach import (
     NO_FLOOR,
     PER_WEEK_CHOICES,
@@ -29,6 +28,7 @@ from qltimer.coach import (
     sore_variant,
 )
 from qltimer.engine import expand
+from qltimer.formats import format_duration
 from qltimer.gui.fitting import ScrollPage, fit_window, full_screen_shortcut
 from qltimer.gui.summary import ScalePicker
 from qltimer.script import Session

@@ -42,10 +42,10 @@ from PySide6.QtWidgets import (
 )
 
 from qltimer.catalog import Catalog
-from qltimer.cli import format_duration, format_seconds
 from qltimer.coach import FLOOR, PAIN_RISE, SORE_VARIANT, side_lag
 from qltimer.engine import PAIN
 from qltimer.files import WriteError, plain_error, shown_path
+from qltimer.formats import format_duration, format_seconds
 from qltimer.gui.charts import DaysCalendar, balance_chart, hold_chart, pain_chart, weekly_chart
 from qltimer.gui.dialogs import Ask
 from qltimer.gui.exporting import ExportJob

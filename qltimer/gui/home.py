@@ -42,8 +42,8 @@ from PySide6.QtWidgets import (
 
 from qltimer import coach
 from qltimer.catalog import Catalog
-from qltimer.cli import format_dose, format_duration
 from qltimer.engine import expand
+from qltimer.formats import format_dose, format_duration
 from qltimer.gui.coaching import SuggestionBanner
 from qltimer.gui.fitting import ScrollPage
 from qltimer.history import History, SessionRecord

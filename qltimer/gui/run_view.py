@@ -43,7 +43,6 @@ from PySide6.QtWidgets import (
 
 from qltimer import words
 from qltimer.audio import CuePlayer
-from qltimer.cli import format_dose, format_seconds
 from qltimer.cuemix import TOGETHER, mix_cues
 from qltimer.engine import (
     CueDue,
@@ -61,6 +60,7 @@ from qltimer.engine import (
     StepResult,
     expand,
 )
+from qltimer.formats import countdown_text, format_dose, format_seconds
 from qltimer.gui.inhibit import ScreenInhibitor
 from qltimer.gui.saving import SaveKeeper
 from qltimer.gui.theme import DARK, HIGH_CONTRAST, LIGHT, run_colors
@@ -99,12 +99,6 @@ SHOWN_CUES = {
     CueKind.WORK_END,
     CueKind.COMPLETE,
 }
-
-
-def clock_text(seconds: float) -> str:
-    """``45`` under a minute, ``1:30`` above; whole seconds."""
-    s = max(0, int(seconds))
-    return f"{s // 60}:{s % 60:02d}" if s >= 60 else str(s)
 
 
 def side_words(phase: Phase) -> str:
@@ -1167,18 +1161,18 @@ class RunView(QWidget):
             text = str(min((snap.count or 0) + 1, step.reps or 1))
             cells = len(str(step.reps or 0))
         elif snap.remaining is not None:
-            text = clock_text(math.ceil(snap.remaining - 1e-6))
-            cells = len(clock_text(phase.duration or 0))
+            text = countdown_text(math.ceil(snap.remaining - 1e-6))
+            cells = len(countdown_text(phase.duration or 0))
         elif counted(phase):
             # Walking laps or counting reps: the count matters most; the time goes below.
             text = str(snap.count or 0)
             cells = len(str(step.target_count or 0))
         elif snap.overtime > 0:
-            text = "+" + clock_text(snap.overtime)
+            text = "+" + countdown_text(snap.overtime)
             cells = len(text)
             color = QColor(self._colors.accent)
         else:
-            text = clock_text(snap.elapsed)
+            text = countdown_text(snap.elapsed)
             cells = max(2, len(text))
         self.big.set_time(text, cells, color)
         counter = self._counter(phase, snap)
@@ -1222,19 +1216,19 @@ class RunView(QWidget):
         if phase.is_work:
             if step.kind is StepKind.REPS and step.reps:
                 if step.cadence is not None and snap.remaining is not None:
-                    left = clock_text(math.ceil(snap.remaining - 1e-6))
+                    left = countdown_text(math.ceil(snap.remaining - 1e-6))
                     unit = " s" if snap.remaining < 60 else ""
                     bits.append(f"rep of {step.reps} · {left}{unit} left")
                 else:
                     bits.append(f"of {step.reps} reps · press L for each")
             elif step.kind is StepKind.LAPS and step.laps:
-                walked = clock_text(snap.elapsed) + (" s" if snap.elapsed < 60 else "")
+                walked = countdown_text(snap.elapsed) + (" s" if snap.elapsed < 60 else "")
                 bits.append(f"of {step.laps} laps · {walked} walked · L after each lap")
             elif step.kind is StepKind.HOLD:
                 target = format_dose(phase.estimate)
                 if step.as_long_as_you_can:
                     bits.append(
-                        f"OVERTIME · {clock_text(snap.elapsed)} held, target {target}"
+                        f"OVERTIME · {countdown_text(snap.elapsed)} held, target {target}"
                         if snap.overtime > 0
                         else f"Target {target} · keep going if you can"
                     )

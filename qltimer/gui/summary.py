@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qltimer.cli import format_seconds
 from qltimer.coach import REFERENCE_CAVEAT, REFERENCES, balance_verdict, pain_flag, side_lag
 from qltimer.engine import CUT_SHORT, ENDED_HERE, PAIN
 from qltimer.files import plain_error
+from qltimer.formats import format_seconds
 from qltimer.gui.dialogs import Ask
 from qltimer.gui.fitting import ScrollPage
 from qltimer.history import History, SessionRecord, StepRecord

@@ -16,9 +16,10 @@ from pytestqt.qtbot import QtBot
 from qltimer.audio import SilentPlayer
 from qltimer.catalog import Catalog
 from qltimer.engine import PhaseKind, Snapshot
+from qltimer.formats import countdown_text
 from qltimer.gui.app import MainWindow
 from qltimer.gui.dialogs import Ask
-from qltimer.gui.run_view import RunView, clock_text
+from qltimer.gui.run_view import RunView
 from qltimer.history import History, open_history
 from qltimer.script import Side, StepKind
 from qltimer.settings import Settings
@@ -277,7 +278,7 @@ def test_the_timer_sleeps_until_the_next_change(
 
 
 def test_the_countdown_shows_whole_seconds_and_minutes() -> None:
-    assert [clock_text(s) for s in (0, 9, 59, 60, 61, 600)] == [
+    assert [countdown_text(s) for s in (0, 9, 59, 60, 61, 600)] == [
         "0",
         "9",
         "59",
