@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequenc
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from qltimer.formats import day_words
 from qltimer.history import SessionRecord, StepRecord
 from qltimer.progress import (
     BALANCE_BAND,
@@ -23,6 +24,7 @@ from qltimer.progress import (
     due_status,
     in_band,
     local_date,
+    week_count,
     week_start,
 )
 from qltimer.script import CueSpec, Frequency, Per, Session, Step, StepKind
@@ -651,6 +653,133 @@ def next_session(
     return own
 
 
+# -- what the home screen shows, decided in one place ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Advice:
+    """Everything the home screen says about the person's sessions, from their history."""
+
+    stage: Stage
+    placed: Mapping[str, str | None]  # session id -> why not now ("later on your path"), or None
+    order: tuple[str, ...]  # the session ids in the order home lists them
+    status: Mapping[str, str]  # session id -> "last done yesterday · ● 1 of 3 this week"
+    gentler: Gentler | None  # after pain: what is offered instead, and why
+    plan_line: str  # "This week: 1 of 3 strengthening sessions · ... · You are at: Phase One"
+    suggestion: Suggestion | None  # a step up to offer now; never beside a gentler session
+    first: str | None  # the session offered first (:func:`next_session`)
+
+
+def plan_line(
+    sessions: Sequence[SessionRecord],
+    catalog: Mapping[str, Session],
+    stage: Stage,
+    track: str,
+    today: date,
+) -> str:
+    """This week against the plan, the streak, the ball-release block and the stage, as one line.
+    The strengthening sessions of a track count together towards its plan; the release is left
+    out on the no-floor track when it needs the floor."""
+    weekly = [
+        s
+        for sid in track_sessions(track)
+        if (s := catalog.get(sid)) is not None
+        and s.frequency is not None
+        and s.frequency.per is Per.WEEK
+    ]
+    bits = []
+    if weekly and weekly[0].frequency is not None:
+        plan = weekly[0].frequency
+        days = days_done(sessions, [s.id for s in weekly])
+        bits.append(f"This week: {week_count(days, today)} of {plan.times} strengthening sessions")
+        weeks = streak(plan, days, today)
+        if weeks:
+            bits.append(f"on plan {weeks} week{'s' if weeks > 1 else ''} in a row")
+    release = catalog.get(RELEASE_ID)
+    if release is not None and not (track == NO_FLOOR and release.floor):
+        block = release_block(days_done(sessions, [release.id]), today)
+        if block is not None and block.complete:
+            bits.append(f"Ball release: {RELEASE_DAYS} days done")
+        elif block is not None:
+            bits.append(
+                f"Ball release: day {block.day} of {RELEASE_DAYS}"
+                + (", done today" if block.done_today else ", due today")
+            )
+    bits.append(f"You are at: {stage.name}")
+    return " · ".join(bits)
+
+
+def advise(
+    sessions: Sequence[SessionRecord],
+    catalog: Mapping[str, Session],
+    *,
+    track: str,
+    now: datetime,
+    decisions: Sequence[tuple[str, datetime, bool]] = (),
+    worked: Callable[[str], bool] | None = None,
+    steps_of: Callable[[str], Sequence[StepRecord]] = lambda uuid: (),
+) -> Advice:
+    """What home shows, from *sessions* (newest first) and the *catalog* of sessions on the list.
+
+    Pain first: after a pain stop or a rise the gentler session is offered, and no suggestion
+    to move on is made that day. *steps_of(uuid)* is asked only for the sessions a rule reads.
+    """
+    today = now.date()
+    stage = current_stage(sessions, decisions, worked, track)
+    placed = {sid: placement(stage, s) for sid, s in catalog.items()}
+    latest = next((r for r in sessions if r.status in DONE), None)
+    offered_ids = [sid for sid, aside in placed.items() if aside is None]
+    gentler = None
+    if latest is not None:
+        latest_steps = steps_of(latest.uuid)
+        gentler = gentler_next(stage.info, (latest, latest_steps), offered_ids, today)
+    # The person's track first, in path order; then what is on no path; then what is put
+    # aside (later on the path, on the other track, or needing the floor).
+    on_path = {sid: i for i, sid in enumerate(track_sessions(track))}
+    order = sorted(
+        catalog,
+        key=lambda sid: (placed[sid] is not None, sid not in on_path, on_path.get(sid, 0)),
+    )
+    last: dict[str, date] = {}
+    done_days: dict[str, list[date]] = {}
+    for record in sessions:
+        if record.status in DONE:
+            done_days.setdefault(record.session_id, []).append(record.local_start.date())
+            last.setdefault(record.session_id, record.local_start.date())
+    strength_days = days_done(sessions, on_path)
+    status = {}
+    for sid in order:
+        when = last.get(sid)
+        bits = [f"last done {day_words(when, today)}" if when else "not done yet"]
+        aside = placed[sid]
+        if aside is not None:
+            bits.append(aside)  # never "due" before its time, or off the person's track
+        else:
+            days = strength_days if sid in on_path else done_days.get(sid, [])
+            due = due_status(catalog[sid].frequency, days, today)
+            if due is not None:
+                bits.append(("● " if due.due else "✓ ") + due.text)
+        status[sid] = " · ".join(bits)
+    suggestion = None
+    if gentler is None:
+        # The step-up rules read the steps of a few recent sessions only.
+        recent = steps_needed(sessions, track)
+        with_steps = [(r, steps_of(r.uuid) if r.uuid in recent else ()) for r in sessions]
+        found = suggestions(with_steps, decisions, now, track=track, worked=worked)
+        suggestion = found[0] if found else None
+    offered = {sid: catalog[sid].frequency for sid in offered_ids}
+    return Advice(
+        stage=stage,
+        placed=placed,
+        order=tuple(order),
+        status=status,
+        gentler=gentler,
+        plan_line=plan_line(sessions, catalog, stage, track, today),
+        suggestion=suggestion,
+        first=next_session(stage, sessions, offered, today, gentler),
+    )
+
+
 # -- left and right -----------------------------------------------------------------------------
 
 
@@ -681,6 +810,15 @@ def side_lag(points: Sequence[HoldPoint], recent: int = 5) -> Lag | None:
     side = "right" if mean < 1 else "left"
     percent = (1 - mean) * 100 if mean < 1 else (1 - 1 / mean) * 100
     return Lag(side, percent, mean, len(ratios))
+
+
+BALANCED = "Your last sessions are within the balanced range."
+
+
+def balance_note(points: Sequence[HoldPoint]) -> str:
+    """What the balance chart says under it: which side lags, or that the sides are balanced."""
+    lag = side_lag(points)
+    return lag.text() if lag else BALANCED
 
 
 # -- the endurance test against published figures -----------------------------------------------

@@ -6,6 +6,8 @@ One job, shared by every layer: the command line, the window and the report all 
 
 from __future__ import annotations
 
+from datetime import date
+
 
 def short_number(x: float) -> str:
     """A number without a needless decimal: 10 -> ``10``, 2.5 -> ``2.5``."""
@@ -47,3 +49,15 @@ def countdown_text(seconds: float) -> str:
     """A big countdown's digits: ``45`` under a minute, ``1:30`` above; whole seconds."""
     s = max(0, int(seconds))
     return f"{s // 60}:{s % 60:02d}" if s >= 60 else str(s)
+
+
+def day_words(day: date, today: date) -> str:
+    """A past day as a person names it: ``today``, ``yesterday``, ``Tuesday``, ``3 Mar``."""
+    delta = (today - day).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "yesterday"
+    if 1 < delta < 7:
+        return day.strftime("%A")
+    return day.strftime("%d %b").lstrip("0")

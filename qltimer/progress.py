@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Generic, TypeVar
 
 from qltimer.engine import CUT_SHORT
 from qltimer.history import SessionRecord, StepRecord
@@ -170,6 +171,111 @@ def pain_points(sessions: Iterable[SessionRecord]) -> list[PainPoint]:
             if s.pain_before is not None or s.pain_after is not None
         ),
         key=lambda p: p.when,
+    )
+
+
+# -- what each progress chart draws, or says instead --------------------------------------------
+
+WEEKLY_ABOVE = 60  # more points than this in the period: one a week reads better
+MONTHLY_ABOVE = 60  # more weeks than this: the plan's bars count months
+
+NO_HOLDS = (
+    "No holds recorded yet in this period.\n\nFinish a side plank session and your time on "
+    "each side will be drawn here."
+)
+NO_BALANCE = (
+    "No session with both sides held in this period.\n\nThe balance compares your right side "
+    "with your left in the same session."
+)
+NO_PLAN = "No session in the list has a plan (a frequency) to compare with."
+NO_PLAN_SESSIONS = (
+    "No sessions of this plan in this period.\n\nEach one you finish is counted here against "
+    "how often the plan suggests."
+)
+NO_PAIN = (
+    "No pain scores recorded in this period.\n\nAfter a session you can note your pain from 0 "
+    "to 10; they are drawn here."
+)
+
+
+P = TypeVar("P")
+
+
+@dataclass(frozen=True)
+class Drawn(Generic[P]):
+    """The points a chart draws (one a week over a long period), or what to say instead."""
+
+    points: list[P]
+    weekly: bool = False
+    empty: str = ""  # said in the chart's place when there is nothing to draw
+
+    def __bool__(self) -> bool:
+        return bool(self.points)
+
+
+def _in_period(when: datetime, since: datetime | None) -> bool:
+    return since is None or when >= since
+
+
+def holds_drawn(points: Sequence[HoldPoint], since: datetime | None) -> Drawn[HoldPoint]:
+    """Hold time per side since *since*: each hold, or each week's best over a long period."""
+    mine = [p for p in points if _in_period(p.when, since)]
+    weekly = len(mine) > WEEKLY_ABOVE
+    mine = weekly_best(mine) if weekly else mine
+    return Drawn(mine, weekly, "" if mine else NO_HOLDS)
+
+
+def balance_drawn(points: Sequence[HoldPoint], since: datetime | None) -> Drawn[HoldPoint]:
+    """Right against left since *since*; nothing to draw without a session holding both."""
+    drawn = holds_drawn(points, since)
+    if any(p.ratio is not None for p in drawn.points):
+        return drawn
+    return Drawn([], drawn.weekly, NO_BALANCE)
+
+
+def pain_drawn(sessions: Iterable[SessionRecord], since: datetime | None) -> Drawn[PainPoint]:
+    """Pain before and after since *since*: each session, or each week's over a long period."""
+    points = pain_points(s for s in sessions if _in_period(s.started_at, since))
+    weekly = len(points) > WEEKLY_ABOVE
+    points = weekly_pain(points) if weekly else points
+    return Drawn(points, weekly, "" if points else NO_PAIN)
+
+
+@dataclass(frozen=True)
+class PlanBars:
+    """Sessions done per week (or per month over a long period) against the plan's figure."""
+
+    bars: list[tuple[date, int]]
+    plan: float
+    label: str  # "Plan: 3 a week", "Plan: about 13 a month"
+    monthly: bool
+
+
+def plan_bars(
+    sessions: Sequence[SessionRecord],
+    ids: Iterable[str],
+    per_week: float,
+    since: datetime | None,
+    today: date,
+) -> PlanBars | str:
+    """The plan's bars for the sessions with *ids* since *since*, or what to say instead."""
+    wanted = set(ids)
+    mine = [s for s in sessions if s.session_id in wanted and _in_period(s.started_at, since)]
+    if not mine:
+        return NO_PLAN_SESSIONS
+    first = min(s.started_at for s in mine).date()
+    if since is not None:
+        first = min(first, since.date())
+    weeks = weekly_counts(mine, first, today)
+    if len(weeks) <= MONTHLY_ABOVE:
+        return PlanBars(weeks, per_week, f"Plan: {per_week:g} a week", monthly=False)
+    months: dict[date, int] = {}
+    for week, n in weeks:
+        key = week.replace(day=1)
+        months[key] = months.get(key, 0) + n
+    per_month = round(per_week * 52 / 12, 1)
+    return PlanBars(
+        sorted(months.items()), per_month, f"Plan: about {per_month:g} a month", monthly=True
     )
 
 

@@ -489,3 +489,90 @@ def test_the_person_chooses_two_or_three_a_week_for_both_paths() -> None:
     assert coach.streak(Frequency(times=3, per=Per.WEEK), days, date(2026, 10, 19)) == 0
     coach.plan_sessions(catalog.sessions, 5)  # not a choice: the default
     assert catalog.sessions["ql-level-1"].frequency == Frequency(times=3, per=Per.WEEK)
+
+
+# -- advise: what home shows, decided outside the view -----------------------------------------
+
+
+def test_advise_on_a_new_history_offers_phase_one_and_puts_the_rest_aside() -> None:
+    sessions = load_catalog(user_dir=None).sessions
+    advice = coach.advise([], sessions, track=coach.FLOOR, now=T0)
+    assert advice.stage.key == "phase-one"
+    assert advice.first == "phase-one"
+    assert advice.order[0] == "phase-one", "the person's path comes first"
+    assert advice.placed["ql-level-2"] == coach.LATER
+    assert advice.placed["standing-strength"] == coach.OTHER_TRACK[coach.NO_FLOOR]
+    assert [sid for sid in advice.order if advice.placed[sid] is not None] == list(
+        advice.order[-sum(1 for p in advice.placed.values() if p is not None) :]
+    ), "what is put aside comes last"
+    assert advice.status["phase-one"].startswith("not done yet · ● ")
+    assert advice.status["ql-level-2"] == "not done yet · later on your path"
+    assert advice.gentler is None and advice.suggestion is None
+    assert advice.plan_line == (
+        f"This week: 0 of 3 strengthening sessions · You are at: {coach.STAGE['phase-one'].name}"
+    )
+
+
+def test_advise_counts_the_week_and_the_release_block() -> None:
+    sessions = load_catalog(user_dir=None).sessions
+    history = [
+        rec("ball-release", T0 + timedelta(days=2, hours=2)),
+        rec("phase-one", T0 + timedelta(days=2)),
+        rec("ball-release", T0 + timedelta(days=1)),
+        rec("phase-one", T0),
+    ]
+    asked: list[str] = []
+
+    def steps_of(uuid: str) -> list[StepRecord]:
+        asked.append(uuid)
+        return []
+
+    advice = coach.advise(
+        history,
+        sessions,
+        track=coach.FLOOR,
+        now=T0 + timedelta(days=2, hours=5),
+        steps_of=steps_of,
+    )
+    assert advice.plan_line == (
+        "This week: 2 of 3 strengthening sessions · Ball release: day 2 of 14, done today"
+        f" · You are at: {coach.STAGE['phase-one'].name}"
+    )
+    assert advice.status["phase-one"] == "last done today · ● due: 2 of 3 this week"
+    assert advice.status["ball-release"].startswith("last done today")
+    assert asked[0] == history[0].uuid, "the latest session is read for a pain stop"
+    assert len(asked) <= len(history)
+
+
+def test_advise_puts_pain_first_and_holds_back_the_step_up() -> None:
+    sessions = load_catalog(user_dir=None).sessions
+    history = [
+        rec("ql-level-1", T0 + timedelta(days=7), before=1, after=4),
+        *[rec("phase-one", T0 + timedelta(days=i)) for i in range(6, 0, -1)],
+    ]
+    decisions = [("phase-two", T0 + timedelta(days=6, hours=1), True)]
+    advice = coach.advise(
+        history,
+        sessions,
+        track=coach.FLOOR,
+        now=T0 + timedelta(days=8),
+        decisions=decisions,
+        worked=lambda uuid: True,
+    )
+    assert advice.stage.key == "level-1"
+    assert advice.gentler is not None and advice.gentler.session_id == "phase-one"
+    assert "your pain went from 1 to 4 out of 10" in advice.gentler.reason
+    assert advice.first == "phase-one", "the gentler session is offered first"
+    assert advice.suggestion is None, "pain first: no step up the same day"
+
+
+def test_advise_on_the_no_floor_track_never_offers_the_floor() -> None:
+    sessions = load_catalog(user_dir=None).sessions
+    advice = coach.advise([], sessions, track=coach.NO_FLOOR, now=T0)
+    assert advice.first == "standing-seated"
+    for sid, session in sessions.items():
+        if session.floor:
+            assert advice.placed[sid] is not None, sid
+            assert "●" not in advice.status[sid]
+    assert "Ball release" not in advice.plan_line
+    assert advice.plan_line.endswith(f"You are at: {coach.STAGE['standing-one'].name}")

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from qltimer.history import SessionRecord, StepRecord
 from qltimer.progress import (
+    NO_BALANCE,
+    NO_HOLDS,
+    NO_PAIN,
+    NO_PLAN_SESSIONS,
     HoldPoint,
+    PlanBars,
+    balance_drawn,
     best_of,
     days_trained,
     hold_gaps,
     hold_points,
+    holds_drawn,
     in_band,
+    pain_drawn,
     pain_points,
+    plan_bars,
     summarize,
     weekly_counts,
 )
@@ -183,3 +193,62 @@ def test_due_status_by_week_and_by_day() -> None:
     daily = Frequency(times=1, per=Per.DAY, for_days=14)
     assert due_status(daily, [date(2026, 11, 19)], today).text == "due today"  # type: ignore[union-attr]
     assert not due_status(daily, [today], today).due  # type: ignore[union-attr]
+
+
+# -- what each chart draws, or says instead ------------------------------------------------------
+
+
+def _holds(n: int, *, both: bool = True) -> list[HoldPoint]:
+    return [
+        HoldPoint(
+            T0 + timedelta(days=i),
+            (T0 + timedelta(days=i)).date(),
+            40 + i % 5,
+            38 if both else None,
+        )
+        for i in range(n)
+    ]
+
+
+def test_holds_drawn_keeps_the_period_and_goes_weekly_over_sixty() -> None:
+    points = _holds(100)
+    since = T0 + timedelta(days=90)
+    recent = holds_drawn(points, since)
+    assert [p.when for p in recent.points] == [p.when for p in points[90:]]
+    assert not recent.weekly and recent.empty == ""
+    everything = holds_drawn(points, None)
+    assert everything.weekly and len(everything.points) == 15, "100 days are 15 weeks"
+    assert max(p.left or 0 for p in everything.points) == 44, "each week's best"
+    none = holds_drawn(points, T0 + timedelta(days=200))
+    assert not none and none.empty == NO_HOLDS
+
+
+def test_balance_needs_both_sides_in_one_session() -> None:
+    one_sided = [replace(p, right=None) for p in _holds(3)]
+    balance = balance_drawn(one_sided, None)
+    assert not balance and balance.empty == NO_BALANCE
+    assert holds_drawn(one_sided, None), "the hold chart still draws them"
+    assert balance_drawn(_holds(3), None).points == _holds(3)
+
+
+def test_pain_drawn_keeps_scored_sessions_of_the_period() -> None:
+    sessions = [rec(T0 + timedelta(days=i), pain_before=3, pain_after=2) for i in range(5)]
+    sessions.append(rec(T0 + timedelta(days=6)))  # no scores
+    drawn = pain_drawn(sessions, T0 + timedelta(days=2))
+    assert [p.when for p in drawn.points] == [T0 + timedelta(days=i) for i in (2, 3, 4)]
+    assert pain_drawn(sessions[5:], None).empty == NO_PAIN
+
+
+def test_plan_bars_count_weeks_then_months() -> None:
+    sessions = [rec(T0 + timedelta(days=i)) for i in range(0, 21, 2)]
+    bars = plan_bars(sessions, ["ql-level-1"], 3, None, (T0 + timedelta(days=21)).date())
+    assert isinstance(bars, PlanBars) and not bars.monthly
+    assert bars.label == "Plan: 3 a week" and bars.plan == 3
+    assert sum(n for _, n in bars.bars) == len(sessions)
+    assert plan_bars(sessions, ["other"], 3, None, T0.date()) == NO_PLAN_SESSIONS
+    years = [rec(T0 + timedelta(days=7 * i)) for i in range(80)]
+    long = plan_bars(years, ["ql-level-1"], 2, None, (T0 + timedelta(days=7 * 80)).date())
+    assert isinstance(long, PlanBars) and long.monthly
+    assert long.label == "Plan: about 8.7 a month"
+    assert sum(n for _, n in long.bars) == 80
+    assert all(month.day == 1 for month, _ in long.bars)

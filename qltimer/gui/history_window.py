@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from qltimer.catalog import Catalog
-from qltimer.coach import FLOOR, PAIN_RISE, SORE_VARIANT, side_lag
+from qltimer.coach import FLOOR, PAIN_RISE, SORE_VARIANT, balance_note
 from qltimer.engine import PAIN
 from qltimer.files import WriteError, plain_error, shown_path
 from qltimer.formats import format_duration, format_seconds
@@ -59,13 +59,15 @@ from qltimer.history import (
     import_file,
 )
 from qltimer.progress import (
+    NO_PLAN,
     HoldPoint,
+    PlanBars,
+    balance_drawn,
     days_trained,
     hold_points,
-    pain_points,
-    weekly_best,
-    weekly_counts,
-    weekly_pain,
+    holds_drawn,
+    pain_drawn,
+    plan_bars,
 )
 from qltimer.script import Per
 
@@ -79,7 +81,6 @@ CHARTS = (
 )
 _INDEX_ROLE = Qt.ItemDataRole.UserRole
 NARROW_CHART = 700  # pixels: a chart narrower than this has fewer dates along the bottom
-WEEKLY_ABOVE = 60  # more sessions than this in the period: one point a week reads better
 
 
 def _when(record: SessionRecord) -> str:
@@ -419,69 +420,43 @@ class HistoryWindow(QMainWindow):
         self.plan.setEnabled(key == "weekly")
         since = self._since()
         chart: QChart | None = None
-        empty = ""
-        note = ""
+        empty = note = ""
         if key in ("hold", "balance"):
             exercise = self.exercise.currentText()
             if exercise and exercise not in self._holds:
                 self._holds[exercise] = hold_points(self.history.holds(exercise))
             points = self._holds.get(exercise, [])
-            if since is not None:
-                points = [p for p in points if p.when >= since]
-            weekly = len(points) > WEEKLY_ABOVE
-            if weekly:
-                points = weekly_best(points)
             if key == "hold":
-                if points:
-                    chart = hold_chart(points, exercise, weekly=weekly)
-                else:
-                    empty = (
-                        "No holds recorded yet in this period.\n\nFinish a side plank "
-                        "session and your time on each side will be drawn here."
-                    )
-            elif any(p.ratio is not None for p in points):
-                chart = balance_chart(points, exercise, weekly=weekly)
-                lag = side_lag(self._holds.get(exercise, []))
-                note = lag.text() if lag else "Your last sessions are within the balanced range."
+                holds = holds_drawn(points, since)
+                if holds:
+                    chart = hold_chart(holds.points, exercise, weekly=holds.weekly)
+                empty = holds.empty
             else:
-                empty = (
-                    "No session with both sides held in this period.\n\nThe balance "
-                    "compares your right side with your left in the same session."
-                )
-        elif key in ("weekly", "calendar"):
+                balance = balance_drawn(points, since)
+                if balance:
+                    chart = balance_chart(balance.points, exercise, weekly=balance.weekly)
+                    note = balance_note(points)
+                empty = balance.empty
+        elif key == "calendar":
             sessions = [s for s in self.model.records if since is None or s.started_at >= since]
-            if key == "calendar":
-                self.calendar.set_days(days_trained(sessions), self.today)
-                self.chart_stack.setCurrentWidget(self.calendar)
-                self.chart_note.setVisible(False)
-                return
+            self.calendar.set_days(days_trained(sessions), self.today)
+            self.chart_stack.setCurrentWidget(self.calendar)
+            self.chart_note.setVisible(False)
+            return
+        elif key == "weekly":
             data = self.plan.currentData()
-            if data is None:
-                empty = "No session in the list has a plan (a frequency) to compare with."
-            else:
-                ids, per_week = data
-                mine = [s for s in sessions if s.session_id in ids]
-                if mine:
-                    chart = self._weekly(mine, per_week)
-                else:
-                    empty = (
-                        "No sessions of this plan in this period.\n\nEach one you finish "
-                        "is counted here against how often the plan suggests."
-                    )
-        else:
-            points = pain_points(
-                s for s in self.model.records if since is None or s.started_at >= since
+            bars = (
+                NO_PLAN if data is None else plan_bars(self.model.records, *data, since, self.today)
             )
-            weekly = len(points) > WEEKLY_ABOVE
-            if weekly:
-                points = weekly_pain(points)
-            if points:
-                chart = pain_chart(points, weekly=weekly)
+            if isinstance(bars, PlanBars):
+                chart = weekly_chart(bars.bars, bars.plan, bars.label, monthly=bars.monthly)
             else:
-                empty = (
-                    "No pain scores recorded in this period.\n\nAfter a session you can "
-                    "note your pain from 0 to 10; they are drawn here."
-                )
+                empty = bars
+        else:
+            pain = pain_drawn(self.model.records, since)
+            if pain:
+                chart = pain_chart(pain.points, weekly=pain.weekly)
+            empty = pain.empty
         self.chart_note.setText(note)
         self.chart_note.setVisible(bool(note) and chart is not None)
         if chart is None:
@@ -512,27 +487,6 @@ class HistoryWindow(QMainWindow):
         if watched is self.chart_view and event.type() == QEvent.Type.Resize:
             self.fit_chart()
         return super().eventFilter(watched, event)
-
-    def _weekly(self, sessions: list[SessionRecord], per_week: float) -> QChart:
-        first = min(s.started_at for s in sessions).date()
-        since = self._since()
-        if since is not None:
-            first = min(first, since.date())
-        weeks = weekly_counts(sessions, first, self.today)
-        plan_label = f"Plan: {per_week:g} a week"
-        if len(weeks) > 60:  # too many bars to read: count by month instead
-            months: dict[date, int] = {}
-            for week, n in weeks:
-                key = week.replace(day=1)
-                months[key] = months.get(key, 0) + n
-            per_month = round(per_week * 52 / 12, 1)
-            return weekly_chart(
-                sorted(months.items()),
-                per_month,
-                f"Plan: about {per_month:g} a month",
-                monthly=True,
-            )
-        return weekly_chart(weeks, per_week, plan_label, monthly=False)
 
     @Slot()
     def on_annotate(self) -> None:

@@ -46,9 +46,8 @@ from qltimer.engine import expand
 from qltimer.formats import format_dose, format_duration
 from qltimer.gui.coaching import SuggestionBanner
 from qltimer.gui.fitting import ScrollPage
-from qltimer.history import History, SessionRecord
-from qltimer.progress import due_status, week_count
-from qltimer.script import Per, Session, Sides, Step, StepKind
+from qltimer.history import History
+from qltimer.script import Session, Sides, Step, StepKind
 
 _ROLE_ID = Qt.ItemDataRole.UserRole
 _ROLE_SUB = Qt.ItemDataRole.UserRole + 1
@@ -215,17 +214,6 @@ class SessionPreview(QFrame):
         self.steps.setText(f"<table>{rows}</table>")
 
 
-def _day(day: date, today: date) -> str:
-    delta = (today - day).days
-    if delta == 0:
-        return "today"
-    if delta == 1:
-        return "yesterday"
-    if 1 < delta < 7:
-        return day.strftime("%A")
-    return day.strftime("%d %b").lstrip("0")
-
-
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -254,8 +242,7 @@ class HomeView(QWidget):
         self.catalog = catalog
         self.history = history
         self.track = track
-        self.gentler: coach.Gentler | None = None  # after pain: what is offered instead
-        self._placed: dict[str, str | None] = {}  # session id -> why not now (None: it is)
+        self.advice: coach.Advice | None = None  # what the history says, from coach.advise
         self.today = today or datetime.now().astimezone().date()
         self.status: dict[str, str] = {}  # session id -> "last done ... · due ..."
         self.extra_notices: list[str] = []
@@ -353,126 +340,47 @@ class HomeView(QWidget):
         current = self.current_session()
         self.list.blockSignals(True)
         self.list.clear()
-        done_days: dict[str, list[date]] = {}
-        last: dict[str, datetime] = {}
         records = self.history.sessions() if self.history is not None else []
-        for record in records:
-            if record.status in ("completed", "ended early"):
-                done_days.setdefault(record.session_id, []).append(record.local_start.date())
-                last.setdefault(record.session_id, record.local_start)
-        self._coach(records)
-        self.status.clear()
-        # The person's track first, in path order; then what is on no path; then what is put
-        # aside (later on the path, on the other track, or needing the floor).
-        order = {sid: i for i, sid in enumerate(coach.track_sessions(self.track))}
-        placed = self._placed
-        sessions = sorted(
-            self.catalog.sessions.values(),
-            key=lambda s: (placed[s.id] is not None, s.id not in order, order.get(s.id, 0)),
+        history = self.history
+        self.advice = coach.advise(
+            records,
+            self.catalog.sessions,
+            track=self.track,
+            now=datetime.combine(self.today, datetime.now().astimezone().timetz()),
+            decisions=history.decisions() if history is not None else [],
+            worked=history.worked if history is not None else None,
+            steps_of=history.steps if history is not None else lambda uuid: [],
         )
-        # The strengthening sessions of a track count together towards its plan.
-        strength = coach.track_sessions(self.track)
-        strength_days = coach.days_done(records, strength)
-        for session in sessions:
-            plan = expand(session)
-            when = last.get(session.id)
-            status = [f"last done {_day(when.date(), self.today)}" if when else "not done yet"]
-            aside = placed[session.id]
-            if aside is not None:
-                status.append(aside)  # never "due" before its time, or off the person's track
-            else:
-                days = strength_days if session.id in strength else done_days.get(session.id, [])
-                due = due_status(session.frequency, days, self.today)
-                if due is not None:
-                    status.append(("● " if due.due else "✓ ") + due.text)
-            self.status[session.id] = " · ".join(status)
+        advice = self.advice
+        self.gentle.setText(advice.gentler.reason if advice.gentler is not None else "")
+        self.gentle.setVisible(advice.gentler is not None)
+        self.plan.setText(advice.plan_line)
+        self.suggestion.show_suggestion(advice.suggestion)
+        self.status = dict(advice.status)
+        for sid in advice.order:
+            session = self.catalog.sessions[sid]
             bits = [
                 session.level_label,
-                f"about {format_duration(plan.total_estimate)}",
-                self.status[session.id],
+                f"about {format_duration(expand(session).total_estimate)}",
+                self.status[sid],
             ]
-            line = " · ".join(b for b in bits if b)
             item = QListWidgetItem(session.title)
-            item.setData(_ROLE_ID, session.id)
-            item.setData(_ROLE_SUB, line)
+            item.setData(_ROLE_ID, sid)
+            item.setData(_ROLE_SUB, " · ".join(b for b in bits if b))
             self.list.addItem(item)
-        offered = {
-            sid: self.catalog.sessions[sid].frequency for sid, p in placed.items() if p is None
-        }
-        suggested = coach.next_session(self._stage, records, offered, self.today, self.gentler)
         chosen = current.id if current is not None else None
-        if suggested is not None and suggested != self.suggested:
-            chosen = suggested
-        self.suggested = suggested
+        if advice.first is not None and advice.first != self.suggested:
+            chosen = advice.first
+        self.suggested = advice.first
         ids = [str(self.list.item(row).data(_ROLE_ID)) for row in range(self.list.count())]
         self.list.setCurrentRow(ids.index(chosen) if chosen in ids else 0)
         self.list.blockSignals(False)
         if self.list.count():
             self.on_current_item_changed(self.list.currentItem(), None)
 
-    def _coach(self, records: list[SessionRecord]) -> None:
-        """The stage, where each session stands, the plan line, and either the gentler session
-        after pain or a suggestion to move on (pain first: never both), from the history."""
-        decisions = self.history.decisions() if self.history is not None else []
-        worked = self.history.worked if self.history is not None else None
-        self._stage = coach.current_stage(records, decisions, worked, self.track)
-        self._placed = {
-            s.id: coach.placement(self._stage, s) for s in self.catalog.sessions.values()
-        }
-        latest = next((r for r in records if r.status in coach.DONE), None)
-        self.gentler = None
-        if latest is not None:
-            steps = self.history.steps(latest.uuid) if self.history is not None else []
-            offered = [sid for sid, aside in self._placed.items() if aside is None]
-            self.gentler = coach.gentler_next(
-                self._stage.info, (latest, steps), offered, self.today
-            )
-        self.gentle.setText(self.gentler.reason if self.gentler is not None else "")
-        self.gentle.setVisible(self.gentler is not None)
-        weekly = [
-            s
-            for sid in coach.track_sessions(self.track)
-            if (s := self.catalog.get(sid)) is not None
-            and s.frequency is not None
-            and s.frequency.per is Per.WEEK
-        ]
-        bits = []
-        if weekly and weekly[0].frequency is not None:
-            plan = weekly[0].frequency
-            days = coach.days_done(records, [s.id for s in weekly])
-            bits.append(
-                f"This week: {week_count(days, self.today)} of {plan.times} strengthening sessions"
-            )
-            weeks = coach.streak(plan, days, self.today)
-            if weeks:
-                bits.append(f"on plan {weeks} week{'s' if weeks > 1 else ''} in a row")
-        release = self.catalog.get(coach.RELEASE_ID)
-        if release is not None and not (self.track == coach.NO_FLOOR and release.floor):
-            block = coach.release_block(coach.days_done(records, [release.id]), self.today)
-            if block is not None and block.complete:
-                bits.append("Ball release: 14 days done")
-            elif block is not None:
-                bits.append(
-                    f"Ball release: day {block.day} of {coach.RELEASE_DAYS}"
-                    + (", done today" if block.done_today else ", due today")
-                )
-        bits.append(f"You are at: {self._stage.name}")
-        self.plan.setText(" · ".join(bits))
-        if self.gentler is not None:
-            self.suggestion.show_suggestion(None)  # pain first: no moving on today
-            return
-        # Suggestions need the steps of the few recent sessions of each step-up rule only.
-        recent = coach.steps_needed(records, self.track)
-        with_steps = [
-            (r, self.history.steps(r.uuid) if self.history is not None and r.uuid in recent else [])
-            for r in records
-        ]
-        now = datetime.combine(self.today, datetime.now().astimezone().timetz())
-        found = coach.suggestions(with_steps, decisions, now, track=self.track, worked=worked)
-        self.suggestion.show_suggestion(found[0] if found else None)
-
     def stage(self) -> coach.Stage:
-        return self._stage
+        assert self.advice is not None, "refresh() runs in __init__"
+        return self.advice.stage
 
     def add_notices(self, notices: list[str]) -> None:
         """Show things the person should know (about their history, say) above the list."""
