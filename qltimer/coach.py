@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequenc
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from qltimer.engine import DONE, Status
 from qltimer.formats import day_words
 from qltimer.history import SessionRecord, StepRecord
 from qltimer.progress import (
@@ -29,7 +30,6 @@ from qltimer.progress import (
 )
 from qltimer.script import CueSpec, Frequency, Per, Session, Step, StepKind
 
-DONE = ("completed", "ended early")
 PAIN_RISE = 2  # points of pain after over before that the summary speaks about
 DECLINE_FOR = timedelta(days=14)  # a declined suggestion stays quiet this long
 SORE_SCALE = 0.7  # qltimer's suggestion: a sore day at about 70%
@@ -371,7 +371,7 @@ def suggestions(
     first, second = stages[0], stages[1]
     run: list[SessionRecord] = []
     for record, _ in done:
-        if record.session_id not in first.ids or record.status != "completed":
+        if record.session_id not in first.ids or record.status != Status.COMPLETED:
             continue
         if worked is not None and not worked(record.uuid):
             continue
@@ -499,7 +499,7 @@ def current_stage(
     order = [s.key for s in stages]
     accepted = [(k, when) for k, when, ok in decisions if ok and k in order]
     completed = [
-        r for r in sessions if r.status == "completed" and STAGE_OF.get(r.session_id) in order
+        r for r in sessions if r.status == Status.COMPLETED and STAGE_OF.get(r.session_id) in order
     ]
     # The newest worked session of the furthest stage that has one.
     last = next(

@@ -312,8 +312,15 @@ class EndReason(StrEnum):
 
 
 class Status(StrEnum):
+    """Where a session stands, as the history stores it (its CHECK lists the same values)."""
+
+    RUNNING = "running"  # under way, or left so by a crash until the next start closes it
     COMPLETED = "completed"
     ENDED_EARLY = "ended early"
+    INTERRUPTED = "interrupted"  # found running at a start: the app stopped mid-session
+
+
+DONE = (Status.COMPLETED, Status.ENDED_EARLY)  # the sessions that count as done
 
 
 @dataclass(frozen=True)
@@ -765,10 +772,7 @@ class Run:
         if self.finished or phase is None or not phase.is_work or self._cur is None:
             return events
         step = phase.step
-        counted = step.kind is StepKind.LAPS or (
-            step.kind is StepKind.REPS and step.cadence is None
-        )
-        if not counted:
+        if not step.counted_by_key:
             return events
         self._cur.taps += 1
         target = step.target_count

@@ -24,13 +24,13 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from qltimer import paths
-from qltimer.engine import CUT_SHORT
+from qltimer.engine import CUT_SHORT, DONE, Status
 from qltimer.files import ReadError, plain_error, read_bounded, shown_path
 from qltimer.rows import (
     RowError,
@@ -136,45 +136,6 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 # -- records ------------------------------------------------------------------------------------
 
-SESSION_FIELDS = (
-    "uuid",
-    "session_id",
-    "title",
-    "script_sha256",
-    "started_at",
-    "ended_at",
-    "status",
-    "planned_seconds",
-    "utc_offset_min",
-    "pain_before",
-    "pain_after",
-    "effort",
-    "note",
-    "variant",
-)
-# Exports from before schema 2 have no variant; they import as normal sessions.
-OPTIONAL_SESSION_FIELDS = {"variant": "normal"}
-STEP_FIELDS = (
-    "phase_index",
-    "step_index",
-    "exercise",
-    "kind",
-    "side",
-    "set_number",
-    "target_seconds",
-    "actual_seconds",
-    "target_count",
-    "actual_count",
-    "load_kg",
-    "skipped",
-    "stopped_early",
-    "reason",
-    "step_started_at",
-    "step_ended_at",
-)
-_STEP_COLUMNS = (*STEP_FIELDS[:-2], "started_at", "ended_at")
-_EXPORT_FIELDS = SESSION_FIELDS + STEP_FIELDS
-
 
 @dataclass(frozen=True)
 class StepRecord:
@@ -223,6 +184,17 @@ class SessionRecord:
     def local_start(self) -> datetime:
         """The start in the time zone the person was in when they trained."""
         return self.started_at + timedelta(minutes=self.utc_offset_min)
+
+
+# The fields as stored and exported, read off the records above (one spelling of each).
+SESSION_FIELDS = tuple(f.name for f in fields(SessionRecord))
+# Exports from before schema 2 have no variant; they import as normal sessions.
+OPTIONAL_SESSION_FIELDS = {"variant": "normal"}
+_STEP_COLUMNS = tuple(f.name for f in fields(StepRecord))  # the steps table's, in this order
+# An export row holds a session and a step: the step's times are named apart from the session's.
+STEP_FIELDS = tuple(f"step_{k}" if k in ("started_at", "ended_at") else k for k in _STEP_COLUMNS)
+_EXPORT_FIELDS = SESSION_FIELDS + STEP_FIELDS
+_DONE_SQL = "(" + ", ".join(f"'{s}'" for s in DONE) + ")"  # done, as SQL: ('completed', ...)
 
 
 def to_text(moment: datetime) -> str:
@@ -629,7 +601,7 @@ class History:
                 "script_sha256": script_sha256,
                 "started_at": to_text(started_at),
                 "ended_at": None,
-                "status": "running",
+                "status": Status.RUNNING,
                 "planned_seconds": planned_seconds,
                 "utc_offset_min": (
                     local_offset_min(started_at) if utc_offset_min is None else utc_offset_min
@@ -685,9 +657,10 @@ class History:
         """Mark sessions left running (a crash, a power cut) as interrupted; return how many."""
         with self._tx() as c:
             cur = c.execute(
-                "UPDATE sessions SET status = 'interrupted', ended_at = COALESCE("
+                "UPDATE sessions SET status = ?, ended_at = COALESCE("
                 "(SELECT MAX(ended_at) FROM steps WHERE steps.session_uuid = sessions.uuid), "
-                "started_at) WHERE status = 'running'"
+                "started_at) WHERE status = ?",
+                (Status.INTERRUPTED, Status.RUNNING),
             )
             return cur.rowcount
 
@@ -738,7 +711,7 @@ class History:
         """When each session id was last done (completed or ended early)."""
         rows = self.conn.execute(
             "SELECT session_id, MAX(started_at) AS last FROM sessions "
-            "WHERE status IN ('completed', 'ended early') GROUP BY session_id"
+            f"WHERE status IN {_DONE_SQL} GROUP BY session_id"
         )
         return dict(self._read(rows, lambda r: (r[0], moment(_mapping(r), "last")), "session"))
 
@@ -746,7 +719,7 @@ class History:
         """The last earlier run of the same session id, if any."""
         row = self.conn.execute(
             "SELECT p.* FROM sessions AS s JOIN sessions AS p ON p.session_id = s.session_id "
-            "AND p.started_at < s.started_at AND p.status IN ('completed', 'ended early') "
+            f"AND p.started_at < s.started_at AND p.status IN {_DONE_SQL} "
             "WHERE s.uuid = ? ORDER BY p.started_at DESC LIMIT 1",
             (session_uuid,),
         )
@@ -824,11 +797,13 @@ class History:
         columns = [f"s.{k}" for k in SESSION_FIELDS] + [f"st.{k}" for k in _STEP_COLUMNS]
         if app_gone:
             columns[SESSION_FIELDS.index("status")] = (
-                "CASE s.status WHEN 'running' THEN 'interrupted' ELSE s.status END"
+                f"CASE s.status WHEN '{Status.RUNNING}' THEN '{Status.INTERRUPTED}' "
+                "ELSE s.status END"
             )
             columns[SESSION_FIELDS.index("ended_at")] = (
-                "CASE WHEN s.status = 'running' THEN COALESCE((SELECT MAX(e.ended_at) FROM "
-                "steps AS e WHERE e.session_uuid = s.uuid), s.started_at) ELSE s.ended_at END"
+                f"CASE WHEN s.status = '{Status.RUNNING}' THEN COALESCE((SELECT "
+                "MAX(e.ended_at) FROM steps AS e WHERE e.session_uuid = s.uuid), s.started_at) "
+                "ELSE s.ended_at END"
             )
         for flag in ("skipped", "stopped_early"):
             i = len(SESSION_FIELDS) + _STEP_COLUMNS.index(flag)
@@ -864,8 +839,14 @@ class History:
                 if finish and not added and session.ended_at is not None:
                     c.execute(
                         "UPDATE sessions SET status = ?, ended_at = ? WHERE uuid = ? "
-                        "AND status IN ('running', 'interrupted')",
-                        (session.status, to_text(session.ended_at), session.uuid),
+                        "AND status IN (?, ?)",
+                        (
+                            session.status,
+                            to_text(session.ended_at),
+                            session.uuid,
+                            Status.RUNNING,
+                            Status.INTERRUPTED,
+                        ),
                     )
                 if step is not None:
                     added_steps += _insert_step(

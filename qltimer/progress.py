@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Generic, TypeVar
 
-from qltimer.engine import CUT_SHORT
+from qltimer.engine import CUT_SHORT, DONE
 from qltimer.history import SessionRecord, StepRecord
 from qltimer.script import Frequency, Per
 
 BALANCE_BAND = (0.95, 1.05)  # right/left hold ratio commonly quoted as balanced (PROGRAM.md)
 HOLD_TARGET = 60.0
-DONE_STATUSES = ("completed", "ended early")
 
 
 def local_date(moment: datetime, utc_offset_min: int) -> date:
@@ -123,7 +122,7 @@ def in_band(ratio: float) -> bool:
 
 
 def done(sessions: Iterable[SessionRecord]) -> list[SessionRecord]:
-    return [s for s in sessions if s.status in DONE_STATUSES]
+    return [s for s in sessions if s.status in DONE]
 
 
 def days_trained(sessions: Iterable[SessionRecord]) -> dict[date, int]:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from qltimer import paths
-from qltimer.engine import StepResult
+from qltimer.engine import Status, StepResult
 from qltimer.files import plain_error, shown_path
 from qltimer.history import (
     SESSION_FIELDS,
@@ -103,7 +103,7 @@ class Recorder:
             "script_sha256": script_sha256,
             "started_at": started_wall,
             "ended_at": None,
-            "status": "running",
+            "status": Status.RUNNING,
             "planned_seconds": planned_seconds,
             "utc_offset_min": local_offset_min(started_wall),
             "pain_before": pain_before,

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from qltimer.engine import Status
 from qltimer.script import DAY, Side, StepKind
 
 # Dates: from the start of the Unix era to well past any life; a year 9999 or year 1 would
@@ -24,7 +25,7 @@ EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 MAX_SESSION = timedelta(days=7)  # from a session's start to its end
 MAX_OFFSET_MIN = 18 * 60  # a time zone's distance from UTC, in minutes
-STATUSES = ("running", "completed", "ended early", "interrupted")
+STATUSES = tuple(Status)
 VARIANTS = ("normal", "flare")
 KINDS = tuple(k.value for k in StepKind)
 SIDES = tuple(s.value for s in Side)
@@ -153,7 +154,7 @@ def session_values(row: Mapping[str, Any]) -> dict[str, Any]:
     ended = moment(row, "ended_at", optional=True)
     status = _choice(row, "status", STATUSES)
     assert started is not None
-    if ended is None and status != "running":
+    if ended is None and status != Status.RUNNING:
         raise RowError("ended_at", f"is missing, but the session is {status}")
     if ended is not None and not started <= ended <= started + MAX_SESSION:
         raise RowError("ended_at", "must be after started_at and within 7 days of it")

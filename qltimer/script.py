@@ -194,6 +194,12 @@ class Step:
         return self.kind is StepKind.LAPS
 
     @property
+    def counted_by_key(self) -> bool:
+        """True when the person counts the work with a key (laps, and reps without a pace):
+        the one rule the engine counts by and the run screen shows its count key by."""
+        return self.kind is StepKind.LAPS or (self.kind is StepKind.REPS and self.cadence is None)
+
+    @property
     def work_seconds(self) -> float:
         """Planned length of one work period (or of the rest); an estimate when open-ended."""
         if self.kind in (StepKind.HOLD, StepKind.TIMED, StepKind.REST):

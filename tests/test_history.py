@@ -427,3 +427,47 @@ def test_decisions_are_kept_in_order(store: History) -> None:
     store.decide("level-2", False, T0)
     store.decide("level-2", True, T0 + timedelta(days=15))
     assert store.decisions() == [("level-2", T0, False), ("level-2", T0 + timedelta(days=15), True)]
+
+
+# -- one spelling of each field --------------------------------------------------------------------
+
+
+def test_the_tables_and_the_export_hold_the_records_fields(tmp_path: Path) -> None:
+    """The SQL and the export are read off the dataclasses: a field added to a record and not to
+    the schema (or the other way round) fails here, not in someone's history."""
+    from dataclasses import fields
+
+    from qltimer.history import SESSION_FIELDS, STEP_FIELDS, SessionRecord
+    from qltimer.rows import step_values
+
+    hist, _ = open_history(tmp_path / "history.sqlite3", now=fixed_now)
+    columns = {
+        table: [r[1] for r in hist.conn.execute(f"PRAGMA table_info({table})")]
+        for table in ("sessions", "steps")
+    }
+    assert columns["sessions"] == [f.name for f in fields(SessionRecord)] == list(SESSION_FIELDS)
+    assert columns["steps"] == ["session_uuid", *(f.name for f in fields(StepRecord))]
+    assert STEP_FIELDS[-2:] == ("step_started_at", "step_ended_at"), "named apart in an export"
+    row = h.step_row(step(1, "left", 45.0))
+    assert set(step_values(row)) == {f.name for f in fields(StepRecord)}
+
+
+def test_the_stored_statuses_are_the_enum(tmp_path: Path) -> None:
+    """The table's CHECK takes each Status and nothing else."""
+    from qltimer.engine import Status
+
+    hist, _ = open_history(tmp_path / "history.sqlite3", now=fixed_now)
+    for status in [*Status, "finished"]:
+        try:
+            with hist.conn:
+                hist.conn.execute(
+                    "INSERT INTO sessions (uuid, session_id, title, started_at, status) "
+                    "VALUES (?, 's', 't', '2026-03-02T07:30:00+00:00', ?)",
+                    (f"u-{status}", status),
+                )
+            taken = True
+        except sqlite3.IntegrityError:
+            taken = False
+        assert taken == (status in list(Status)), status
+    stored = {r[0] for r in hist.conn.execute("SELECT status FROM sessions")}
+    assert stored == {s.value for s in Status}

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGraphicsScene
 
 from qltimer import __version__, coach
 from qltimer.catalog import Catalog
+from qltimer.engine import DONE
 from qltimer.files import WriteError, replacing
 from qltimer.gui.charts import balance_chart, hold_chart, pain_chart
 from qltimer.history import History, SessionRecord
@@ -270,7 +271,7 @@ def _draw_report(
     since = datetime(first.year, first.month, first.day).astimezone()
     everything = history.sessions()
     records = [r for r in everything if r.started_at >= since]
-    done = [r for r in records if r.status in coach.DONE]
+    done = [r for r in records if r.status in DONE]
     stage = coach.current_stage(everything, history.decisions(), history.worked, track)
 
     writer = QPdfWriter(str(path))

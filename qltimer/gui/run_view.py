@@ -568,10 +568,7 @@ class Pacer(QWidget):
 
 def counted(phase: Phase) -> bool:
     """Work that is counted by key press (laps, reps without a pace), not timed."""
-    step = phase.step
-    return phase.is_work and (
-        step.kind is StepKind.LAPS or (step.kind is StepKind.REPS and step.cadence is None)
-    )
+    return phase.is_work and phase.step.counted_by_key
 
 
 def breath_state(phase: Phase, elapsed: float) -> tuple[str, float, int]:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from qltimer.coach import REFERENCE_CAVEAT, REFERENCES, balance_verdict, pain_flag, side_lag
-from qltimer.engine import CUT_SHORT, ENDED_HERE, PAIN
+from qltimer.engine import CUT_SHORT, ENDED_HERE, PAIN, Status
 from qltimer.files import plain_error
 from qltimer.formats import format_seconds
 from qltimer.gui.dialogs import Ask
@@ -240,9 +240,9 @@ class SummaryView(QWidget):
         }
         rows = summarize(steps, before, bests)
         done_word = {
-            "completed": "Session complete",
-            "ended early": "Session ended early",
-            "interrupted": "Session interrupted",
+            Status.COMPLETED: "Session complete",
+            Status.ENDED_EARLY: "Session ended early",
+            Status.INTERRUPTED: "Session interrupted",
         }.get(record.status, record.status)
         # The short name ("QL level 2"), so the results start higher on a small screen.
         self.heading.setText(f"{done_word}: {record.title.split(':')[0]}")
