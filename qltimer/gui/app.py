@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         self.dark = False
         self.run_view: RunView | None = None
         self.stopping = False  # closing for SIGINT or SIGTERM: no question asked
+        self.theme_actions: dict[str, QAction] = {}  # View menu: auto, light, dark
         self.apply_theme(self.theme_choice)
         hints = QGuiApplication.styleHints()
         hints.colorSchemeChanged.connect(lambda _scheme: self.apply_theme(self.theme_choice))
@@ -174,7 +175,7 @@ class MainWindow(QMainWindow):
         self.dark = dark
         if self.run_view is not None:
             self.run_view.set_dark(dark)
-        for key, action in getattr(self, "theme_actions", {}).items():
+        for key, action in self.theme_actions.items():
             action.setChecked(key == choice)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -479,6 +480,11 @@ class MainWindow(QMainWindow):
         self.remember()
 
     @Slot()
+    def choose_theme(self, choice: str) -> None:
+        """The person chose a theme in the View menu: show it and keep it for next time."""
+        self.apply_theme(choice)
+        self.remember()
+
     def remember(self) -> None:
         """Keep sound and theme choices for next time."""
         self.settings.muted = self.player.muted
@@ -561,14 +567,16 @@ class MainWindow(QMainWindow):
         show.setShortcut(QKeySequence("Ctrl+H"))
         show.triggered.connect(self.on_show_history)
         menu.addAction(show)
-        for text, name in (
-            ("Make a &report (PDF)...", "on_report"),
-            ("Export as &CSV...", "on_export_csv"),
-            ("Export as &JSON...", "on_export_json"),
-            ("&Import a JSON export...", "on_import"),
-        ):
+        # Each opens the history window (built on first use) and does its job there.
+        jobs: tuple[tuple[str, Callable[[HistoryWindow], object]], ...] = (
+            ("Make a &report (PDF)...", lambda w: w.on_report()),
+            ("Export as &CSV...", lambda w: w.on_export_csv()),
+            ("Export as &JSON...", lambda w: w.on_export_json()),
+            ("&Import a JSON export...", lambda w: w.on_import()),
+        )
+        for text, job in jobs:
             action = QAction(text, self)
-            action.triggered.connect(lambda _=False, n=name: getattr(self.open_history(), n)())
+            action.triggered.connect(lambda _=False, j=job: j(self.open_history()))
             action.setEnabled(self.history is not None)
             menu.addAction(action)
         show.setEnabled(self.history is not None)
@@ -612,7 +620,6 @@ class MainWindow(QMainWindow):
         self.full_screen_action.triggered.connect(self.toggle_full_screen)
         view_menu.addAction(self.full_screen_action)
         view_menu.addSeparator()
-        self.theme_actions: dict[str, QAction] = {}
         themes = QActionGroup(self)
         for key, text in (
             ("auto", "&Follow the desktop (light or dark)"),
@@ -621,7 +628,7 @@ class MainWindow(QMainWindow):
         ):
             action = QAction(text, self, checkable=True)
             action.setChecked(self.theme_choice == key)
-            action.triggered.connect(lambda _=False, k=key: (self.apply_theme(k), self.remember()))
+            action.triggered.connect(lambda _=False, k=key: self.choose_theme(k))
             themes.addAction(action)
             view_menu.addAction(action)
             self.theme_actions[key] = action

@@ -271,13 +271,13 @@ def pain_chart(points: Sequence[PainPoint], *, weekly: bool = False) -> QChart:
     x_axis = _date_axis(chart, min(xs), max(xs))
     y_axis = _value_axis(chart, "Pain (0 = none, 10 = worst)", 0, 10)
     y_axis.setTickCount(6)
-    for name, color, dashed, shape, pick in (
-        ("Before", LEFT, False, QScatterSeries.MarkerShape.MarkerShapeCircle, lambda p: p.before),
-        ("After", RIGHT, True, QScatterSeries.MarkerShape.MarkerShapeTriangle, lambda p: p.after),
+    before = [p.before for p in points]
+    after = [p.after for p in points]
+    for name, color, dashed, shape, scores in (
+        ("Before", LEFT, False, QScatterSeries.MarkerShape.MarkerShapeCircle, before),
+        ("After", RIGHT, True, QScatterSeries.MarkerShape.MarkerShapeTriangle, after),
     ):
-        data = [
-            (x, float(v)) for x, p in zip(xs, points, strict=True) if (v := pick(p)) is not None
-        ]
+        data = [(x, float(v)) for x, v in zip(xs, scores, strict=True) if v is not None]
         _attach(chart, _line(name, color, data, dashed=dashed), x_axis, y_axis)
         if len(data) <= MARKERS_UP_TO:
             dots = _markers(chart, color, shape, data)

@@ -534,5 +534,5 @@ def safety_shortcut(parent: QWidget, slot: object) -> QShortcut:
     """F1 anywhere in *parent*'s window opens the safety advice."""
     shortcut = QShortcut(QKeySequence(Qt.Key.Key_F1), parent)
     shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-    shortcut.activated.connect(slot)  # type: ignore[arg-type]
+    shortcut.activated.connect(slot)
     return shortcut

@@ -89,10 +89,10 @@ class ExportJob(QObject):
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
         self.dialog.setValue(0)
-        self.thread = QThread(self)
+        self.worker_thread = QThread(self)
         self.worker = _Worker(source, target, kind)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
+        self.worker.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(self.worker.run)
         self.worker.progress.connect(self._on_progress)
         self.worker.done.connect(self._on_done)
         self.worker.failed.connect(self._on_failed)
@@ -100,7 +100,7 @@ class ExportJob(QObject):
         self.dialog.canceled.connect(self.cancel)
 
     def start(self) -> None:
-        self.thread.start()
+        self.worker_thread.start()
 
     @Slot()
     def cancel(self) -> None:
@@ -112,8 +112,8 @@ class ExportJob(QObject):
         self.dialog.setValue(min(rows, self.dialog.maximum()))
 
     def _end(self) -> None:
-        self.thread.quit()
-        self.thread.wait()
+        self.worker_thread.quit()
+        self.worker_thread.wait()
         self.dialog.close()
 
     @Slot(int)

@@ -444,10 +444,12 @@ class HistoryWindow(QMainWindow):
             self.chart_note.setVisible(False)
             return
         elif key == "weekly":
-            data = self.plan.currentData()
-            bars = (
-                NO_PLAN if data is None else plan_bars(self.model.records, *data, since, self.today)
-            )
+            data: tuple[list[str], float] | None = self.plan.currentData()
+            if data is None:
+                bars: PlanBars | str = NO_PLAN
+            else:
+                ids, per_week = data
+                bars = plan_bars(self.model.records, ids, per_week, since, self.today)
             if isinstance(bars, PlanBars):
                 chart = weekly_chart(bars.bars, bars.plan, bars.label, monthly=bars.monthly)
             else:

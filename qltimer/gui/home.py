@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -55,7 +56,12 @@ _PAD_X, _PAD_Y, _GAP = 14, 12, 4
 SHORT = 500  # pixels: a page this short is on a small screen
 NARROW = 1000  # pixels: and one this narrow
 QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum"
-_MOVES = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -5, Qt.Key.Key_PageDown: 5}
+_MOVES = {
+    int(Qt.Key.Key_Up): -1,
+    int(Qt.Key.Key_Down): 1,
+    int(Qt.Key.Key_PageUp): -5,
+    int(Qt.Key.Key_PageDown): 5,
+}
 
 
 class SessionItemDelegate(QStyledItemDelegate):
@@ -89,7 +95,11 @@ class SessionItemDelegate(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         view = option.widget
-        width = view.viewport().width() if view is not None else option.rect.width()
+        width = (
+            view.viewport().width()
+            if isinstance(view, QAbstractScrollArea)
+            else option.rect.width()
+        )
         title, sub = self._layout(option, index, width)
         return QSize(width, title.height() + _GAP + sub.height() + 2 * _PAD_Y)
 

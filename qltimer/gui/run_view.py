@@ -707,6 +707,7 @@ class ChoicePanel(QFrame):
         """Fit the panel's words to its size: as large as will fit, never cut."""
         margin = round(sizes.small)
         layout = self.layout()
+        assert layout is not None, "built in __init__"
         layout.setContentsMargins(margin * 2, margin, margin * 2, margin)
         layout.setSpacing(round(margin * 0.6))
         inner = width - 4 * margin

@@ -239,11 +239,12 @@ class SummaryView(QWidget):
             if s.kind == "hold"
         }
         rows = summarize(steps, before, bests)
-        done_word = {
+        words: dict[str, str] = {
             Status.COMPLETED: "Session complete",
             Status.ENDED_EARLY: "Session ended early",
             Status.INTERRUPTED: "Session interrupted",
-        }.get(record.status, record.status)
+        }
+        done_word = words.get(record.status, record.status)
         # The short name ("QL level 2"), so the results start higher on a small screen.
         self.heading.setText(f"{done_word}: {record.title.split(':')[0]}")
         when = (
@@ -334,8 +335,9 @@ class SummaryView(QWidget):
     def _fill(self, rows: list[SummaryRow]) -> None:
         while self.grid.count():
             item = self.grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for col, head in enumerate(("Exercise", "Side", "Aim", "Done", "", "Since last time")):
             label = QLabel(f"<b>{head}</b>")
             self.grid.addWidget(label, 0, col)

@@ -348,7 +348,27 @@ def test_the_time_is_the_largest_thing_at_any_size(
         # Fonts follow the height; the new sizes are laid out on the next pass of the event loop.
         qtbot.waitUntil(lambda: view.big.height() >= window.height() / 4)
         others = [view.step_name, view.side, view.counter, view.tip, view.next]
-        assert all(view.big.height() > w.height() for w in others)
+        digits = ink_height(view.big)
+        assert digits >= window.height() / 5, f"{size}: the digits are {digits} px tall as drawn"
+        drawn = {w.accessibleName() or w.objectName(): ink_height(w) for w in others}
+        assert all(digits > 1.5 * h for h in drawn.values()), (size, digits, drawn)
+
+
+def ink_height(widget: QWidget) -> int:
+    """The height in pixels of what is drawn on *widget*: the rows holding any pixel that is not
+    its background (the colour of most of its pixels). Glyphs as painted, not the box's size."""
+    if not widget.isVisible():
+        return 0
+    image = widget.grab().toImage()
+    w, h = image.width(), image.height()
+    counts: dict[int, int] = {}
+    for y in range(0, h, 2):
+        for x in range(0, w, 3):
+            rgb = image.pixel(x, y)
+            counts[rgb] = counts.get(rgb, 0) + 1
+    background = max(counts, key=lambda c: counts[c])
+    inked = [y for y in range(h) if any(image.pixel(x, y) != background for x in range(0, w, 2))]
+    return (inked[-1] - inked[0] + 1) if inked else 0
 
 
 def test_volume_and_mute_are_remembered(
