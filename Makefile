@@ -5,13 +5,21 @@ VENV   ?= .venv
 VPY    := $(VENV)/bin/python
 STAMP  := $(VENV)/.qltimer-installed
 
-.PHONY: run test check lint typecheck pytest bench wheel system-deps system-deps-test venv clean
+.PHONY: run test check fast lint typecheck pytest bench wheel system-deps system-deps-test venv clean
 
 run: system-deps $(STAMP)
 	$(VENV)/bin/qltimer
 
 test: system-deps-test $(STAMP)
 	$(MAKE) --no-print-directory lint typecheck pytest
+
+# The quick loop while changing code: lint, types, the layers contract and every test not marked
+# slow (the real-time and real-process ones). Needs `make test` (or `make venv`) to have run once.
+check: $(STAMP)
+	$(MAKE) --no-print-directory lint typecheck fast
+
+fast: $(STAMP)
+	$(VPY) -m pytest -q -m "not slow" -n auto $(PYTEST_ARGS)
 
 system-deps:
 	PYTHON=$(PYTHON) sh scripts/system-deps.sh

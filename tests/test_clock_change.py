@@ -17,6 +17,8 @@ import pytest
 from tests.apprun import acknowledge_safety, app_env, history_rows, start_app, stop, wait_for
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # seconds a test: in `make test`, not in `make check`
+
 TINY = REPO / "tests" / "data" / "tiny.toml"
 LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1")
 

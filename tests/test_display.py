@@ -112,6 +112,7 @@ def guarded_x(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         proc.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_an_x_server_that_refuses_us_is_said_in_one_line(
     tmp_path: Path, guarded_x: tuple[str, Path]
 ) -> None:

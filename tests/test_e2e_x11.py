@@ -41,6 +41,8 @@ from tests.apprun import (
 from tests.conftest import REPO
 from tests.helpers import FakeClock
 
+pytestmark = pytest.mark.slow  # seconds a test: in `make test`, not in `make check`
+
 E2E = REPO / "tests" / "data" / "e2e.toml"
 
 

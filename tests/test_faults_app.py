@@ -19,6 +19,8 @@ from qltimer.history import open_history
 from tests.apprun import acknowledge_safety, history_rows, start_app, stop, wait_for
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # seconds a test: in `make test`, not in `make check`
+
 TINY = REPO / "tests" / "data" / "tiny.toml"
 EARLIER = datetime(2026, 11, 1, 7, 0, tzinfo=UTC)
 
@@ -48,6 +50,7 @@ HOLDER = """
 import sys
 from pathlib import Path
 from qltimer.history import open_history
+
 hist, _ = open_history(Path(sys.argv[1]), recover=False)
 hist.conn.execute("BEGIN IMMEDIATE")  # in the middle of a long write
 print("holding", flush=True)

@@ -17,12 +17,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from qltimer.history import open_history
 from tests.conftest import REPO
 
 KILLS = 60
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_points_never_loses_a_committed_step(tmp_path: Path) -> None:
     rng = random.Random(20261121)
     path = tmp_path / "history.sqlite3"

@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -134,6 +135,7 @@ def _counts(hist: History) -> tuple[int, int]:
     return sessions, steps
 
 
+@pytest.mark.slow
 @FUZZ
 @given(mutated_docs())
 def test_a_mutated_export_is_taken_whole_and_reads_back_or_refused_whole(data: bytes) -> None:

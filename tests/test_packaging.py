@@ -9,6 +9,8 @@ import venv
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
 
 
@@ -27,6 +29,7 @@ def run(*cmd: str | Path, cwd: Path | None = None) -> str:
     return done.stdout
 
 
+@pytest.mark.slow
 def test_wheel_carries_sessions_and_assets_and_runs_from_a_fresh_venv(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     run(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,7 @@ FUZZ = settings(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(valid_docs(), st.booleans())
 def test_every_generated_valid_session_loads_and_expands(doc: dict[str, object], bom: bool) -> None:
@@ -28,6 +30,7 @@ def test_every_generated_valid_session_loads_and_expands(doc: dict[str, object],
     assert outcome.seconds < 1.0
 
 
+@pytest.mark.slow
 @FUZZ
 @given(mutated())
 def test_a_broken_session_file_gets_located_messages_never_a_traceback(data: bytes) -> None:

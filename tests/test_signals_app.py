@@ -17,6 +17,8 @@ from qltimer.gui.stopsignals import exit_code
 from qltimer.history import open_history
 from tests.apprun import acknowledge_safety, start_app, wait_for
 
+pytestmark = pytest.mark.slow  # seconds a test: in `make test`, not in `make check`
+
 # No get-ready: the short hold is recorded after a second, then the long one runs for minutes.
 SESSION = """\
 title = "Signal test session"

@@ -282,6 +282,7 @@ def offscreen_children(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chi
             proc.communicate()
 
 
+@pytest.mark.slow
 @parent_only
 @pytest.mark.parametrize(("width", "height", "scale"), OFFSCREEN)
 def test_every_page_fits_offscreen(
@@ -332,6 +333,7 @@ def framed_display(tmp_path: Path, width: int, height: int) -> Iterator[str]:
             stop.wait(timeout=30)
 
 
+@pytest.mark.slow
 @parent_only
 @pytest.mark.parametrize(("width", "height"), [(800, 480), (1280, 800)])
 def test_every_page_fits_on_x11_with_a_window_frame(

@@ -23,6 +23,8 @@ from qltimer.gui.report import DPI, FOOTER_ROOM, MARGIN
 from qltimer.gui.report import FOOTER as FOOTER_TEXT
 from qltimer.history import open_history
 
+pytestmark = pytest.mark.slow  # seconds a test: in `make test`, not in `make check`
+
 PT = 72 / DPI  # the report lays out in pixels at DPI; QPdfDocument measures in points
 ROW = re.compile(r"^(\d{1,2} \w{3} \d{4}) (\d+) (met|\d+ short) (\d+)$")
 HEADER = "Week starting Strengthening Plan (3 a week) Ball release days"

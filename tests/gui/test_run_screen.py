@@ -103,6 +103,7 @@ def probes() -> dict[tuple[str, str], dict[str, Any]]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("name", CONTRAST)
 def test_every_state_reads_from_three_metres(

@@ -56,6 +56,7 @@ def test_the_get_ready_says_the_name_and_a_prompt_is_spoken(
     assert "count-2" in player.asked and "go" in player.asked, "counting stays recorded"
 
 
+@pytest.mark.slow
 @needs_flite
 def test_every_phrase_of_every_built_in_session_renders(tmp_path: Path) -> None:
     texts = {t for s in load_catalog().sessions.values() for t in phrase_list(expand(s))}
