@@ -4,11 +4,24 @@ PYTHON ?= python3
 VENV   ?= .venv
 VPY    := $(VENV)/bin/python
 STAMP  := $(VENV)/.qltimer-installed
+# `make run` says once that `qltimer --install-desktop` puts qltimer in the application menu.
+APP_ID := io.github.qltimer.qltimer
+DESKTOP_OFFERED := $(VENV)/.desktop-offered
 
-.PHONY: run test check fast lint typecheck pytest bench wheel system-deps system-deps-test venv clean
+.PHONY: run test check fast lint typecheck pytest bench wheel system-deps system-deps-test venv clean \
+	desktop-offer
 
 run: system-deps $(STAMP)
+	@$(MAKE) --no-print-directory desktop-offer
 	$(VENV)/bin/qltimer
+
+# One line, once per virtual environment, and only while the menu entry is not installed.
+desktop-offer:
+	@if [ ! -e "$${XDG_DATA_HOME:-$$HOME/.local/share}/applications/$(APP_ID).desktop" ] \
+	    && [ ! -e "$(DESKTOP_OFFERED)" ]; then \
+	    echo 'qltimer is not in your application menu yet: run `$(VENV)/bin/qltimer --install-desktop` to add it.'; \
+	    touch "$(DESKTOP_OFFERED)" 2>/dev/null || true; \
+	fi
 
 test: system-deps-test $(STAMP)
 	$(MAKE) --no-print-directory lint typecheck pytest

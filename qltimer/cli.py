@@ -4,12 +4,14 @@ qltimer                     open the app
 qltimer list                the sessions: id, title, estimated duration
 qltimer validate PATH...    check session files; exit 1 if any has a problem
 qltimer show SESSION        the timed plan of a session (an id or a file)
+qltimer --install-desktop   put qltimer in the desktop's application menu (--uninstall-desktop)
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -282,6 +284,45 @@ def cmd_say(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_desktop(install: bool) -> int:
+    """``--install-desktop`` / ``--uninstall-desktop``: what was written or removed, and where."""
+    from qltimer import desktop
+
+    try:
+        if install:
+            done = desktop.install()
+        else:
+            removed = desktop.uninstall()
+    except desktop.DesktopError as err:
+        print(f"qltimer: {err}", file=sys.stderr)
+        return 1
+    if not install:
+        if not removed:
+            home = shown_path(desktop.data_home())
+            print(
+                f"qltimer was not in your application menu: none of its files are in {home}, "
+                "so nothing was removed."
+            )
+            return 0
+        print("qltimer is out of your application menu. Removed:")
+        for path, what in removed:
+            print(f"  {shown_path(path)}  ({what})")
+        return 0
+    command = shlex.quote(shown_path(done.command))  # to paste into a shell as it is
+    print("qltimer is in your application menu now (a menu may need a moment to show it). Written:")
+    for path, what in done.written:
+        starts = f"; it starts {command}" if path.suffix == ".desktop" else ""
+        print(f"  {shown_path(path)}  ({what}{starts})")
+    print(
+        "The entry starts this copy of qltimer: if you move it, or install qltimer elsewhere, "
+        "run --install-desktop again from there."
+    )
+    print(
+        f"To take qltimer out of the menu again (these files only): {command} --uninstall-desktop"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qltimer",
@@ -289,6 +330,18 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"qltimer {__version__}")
+    menu = parser.add_mutually_exclusive_group()
+    menu.add_argument(
+        "--install-desktop",
+        action="store_true",
+        help="put qltimer in your desktop's application menu (a menu entry, an icon and its "
+        "description, in $XDG_DATA_HOME or ~/.local/share); running it again is fine",
+    )
+    menu.add_argument(
+        "--uninstall-desktop",
+        action="store_true",
+        help="take qltimer out of the application menu (removes those files and nothing else)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     p = sub.add_parser("list", help="list the sessions: id, estimated duration, title")
     p.set_defaults(func=cmd_list)
@@ -354,7 +407,12 @@ def _plain_output() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     _plain_output()
     paths.pin_data_dir()
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.install_desktop or args.uninstall_desktop:
+        if args.command is not None:
+            parser.error("--install-desktop and --uninstall-desktop go without a command")
+        return cmd_desktop(install=args.install_desktop)
     if args.command is None:
         if not _display_or_say():
             return 1

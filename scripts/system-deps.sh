@@ -3,7 +3,8 @@
 # Used by `make run` and `make test`; safe to run again (it does nothing when all is present).
 #   scripts/system-deps.sh          runtime + build needs (ALSA headers, compiler, Qt's X11 libs)
 #   scripts/system-deps.sh --test   also what the end-to-end tests use (Xvfb, xdotool, and
-#                                   Openbox to frame windows as a desktop would)
+#                                   Openbox to frame windows as a desktop would) and the
+#                                   validators of the desktop entry and AppStream metadata
 set -eu
 
 PY=${PYTHON:-python3}
@@ -50,6 +51,8 @@ openbox
 dbus-daemon|dbus
 poppler-utils
 libfaketime
+desktop-file-utils
+appstream
 "
 fi
 

@@ -14,8 +14,9 @@ import pytest
 from tests.conftest import REPO
 
 
-def run(*cmd: str | Path, cwd: Path | None = None) -> str:
+def run(*cmd: str | Path, cwd: Path | None = None, **extra: str) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(extra)
     done = subprocess.run(
         [str(c) for c in cmd],
         capture_output=True,
@@ -48,6 +49,8 @@ def test_wheel_carries_sessions_and_assets_and_runs_from_a_fresh_venv(tmp_path: 
     names = zipfile.ZipFile(wheel).namelist()
     assert "qltimer/sessions/ql-level-1.toml" in names
     assert "qltimer/assets/qltimer.svg" in names
+    assert "qltimer/assets/qltimer.desktop" in names
+    assert "qltimer/assets/qltimer.metainfo.xml" in names
     assert not any(n.startswith(("tests/", "sessions/", "assets/")) for n in names)
 
     env_dir = tmp_path / "fresh"
@@ -67,3 +70,11 @@ def test_wheel_carries_sessions_and_assets_and_runs_from_a_fresh_venv(tmp_path: 
     listed = run(env_dir / "bin" / "qltimer", "list", cwd=elsewhere)
     assert len(listed.splitlines()) == 10
     assert "ql-level-1" in listed
+
+    # The menu entry from an installed wheel starts that installation's command.
+    xdg = tmp_path / "xdg"
+    run(env_dir / "bin" / "qltimer", "--install-desktop", cwd=elsewhere, XDG_DATA_HOME=str(xdg))
+    for name in ("io.github.qltimer.qltimer.svg", "io.github.qltimer.qltimer.metainfo.xml"):
+        assert next(xdg.rglob(name)).stat().st_size > 0
+    entry = (xdg / "applications" / "io.github.qltimer.qltimer.desktop").read_text()
+    assert f"\nExec={env_dir}/bin/qltimer\n" in entry

@@ -30,6 +30,7 @@ from qltimer import __version__, coach, display, paths, speech
 from qltimer.audio import CuePlayer, SilentPlayer, make_player
 from qltimer.catalog import Catalog, load_catalog
 from qltimer.coach import SORE_VARIANT, sore_variant
+from qltimer.desktop import APP_ID
 from qltimer.engine import Phase, PhaseKind
 from qltimer.files import plain_error
 from qltimer.gui.coaching import (
@@ -743,7 +744,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("qltimer")
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("qltimer")
+    app.setDesktopFileName(APP_ID)  # the installed menu entry's name: the window finds its entry
     icon = paths.assets_dir() / "qltimer.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
