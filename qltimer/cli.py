@@ -419,7 +419,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from qltimer.gui.app import run_app  # Qt only when a window is wanted
 
         return int(run_app())
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+        sys.stdout.flush()  # here, so a closed pipe is met inside the try, not at exit
+    except BrokenPipeError:  # `qltimer show ... | head`: the reader has had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return result
 
 

@@ -813,12 +813,21 @@ def side_lag(points: Sequence[HoldPoint], recent: int = 5) -> Lag | None:
 
 
 BALANCED = "Your last sessions are within the balanced range."
+TOO_FEW_FOR_BALANCE = (
+    "One session with both sides held so far: the balance over your last sessions is judged "
+    "from the second on."
+)
 
 
 def balance_note(points: Sequence[HoldPoint]) -> str:
-    """What the balance chart says under it: which side lags, or that the sides are balanced."""
+    """What the balance chart (and the report) says under it: which side lags over the last
+    sessions, that they are balanced, or that one session is too few to say."""
     lag = side_lag(points)
-    return lag.text() if lag else BALANCED
+    if lag is not None:
+        return lag.text()
+    if sum(1 for p in points if p.ratio is not None) < 2:
+        return TOO_FEW_FOR_BALANCE
+    return BALANCED
 
 
 # -- the endurance test against published figures -----------------------------------------------

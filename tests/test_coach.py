@@ -576,3 +576,13 @@ def test_advise_on_the_no_floor_track_never_offers_the_floor() -> None:
             assert "●" not in advice.status[sid]
     assert "Ball release" not in advice.plan_line
     assert advice.plan_line.endswith(f"You are at: {coach.STAGE['standing-one'].name}")
+
+
+def test_one_two_sided_session_is_too_few_to_call_balanced() -> None:
+    """The balance note never says "balanced" on one session 45% apart."""
+    one = [HoldPoint(T0, T0.date(), 31.0, 45.0)]
+    assert coach.balance_note(one) == coach.TOO_FEW_FOR_BALANCE
+    even = [HoldPoint(T0 + timedelta(days=i), T0.date(), 50.0, 50.0) for i in range(3)]
+    assert coach.balance_note(even) == coach.BALANCED
+    lopsided = [HoldPoint(T0 + timedelta(days=i), T0.date(), 60.0, 40.0) for i in range(3)]
+    assert "right" in coach.balance_note(lopsided)

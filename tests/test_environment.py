@@ -135,6 +135,23 @@ def test_an_export_piped_into_head_ends_quietly(tmp_path: Path) -> None:
     assert done.stderr == "", done.stderr
 
 
+def test_a_plan_piped_into_head_ends_quietly() -> None:
+    """`qltimer show ql-level-1 | head -1`: head closes the pipe before the plan is written
+    (most times: it is a race, so three tries)."""
+    for _ in range(3):
+        done = subprocess.run(
+            f"'{sys.executable}' -m qltimer show ql-level-1 | head -1",
+            shell=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            timeout=60,
+            check=False,
+        )
+        assert len(done.stdout.splitlines()) == 1
+        assert done.stderr == "", done.stderr
+
+
 @pytest.mark.parametrize(
     ("content", "said"),
     [

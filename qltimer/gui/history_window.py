@@ -212,7 +212,7 @@ class HistoryWindow(QMainWindow):
         layout.addWidget(self.steps)
         page.addWidget(detail)
         page.setSizes([380, 420])
-        self.tabs.addTab(page, "Sessions")
+        self.tabs.addTab(page, "&Sessions")
 
     def _build_charts_tab(self) -> None:
         page = QWidget()
@@ -286,7 +286,7 @@ class HistoryWindow(QMainWindow):
         self.chart_note.setVisible(False)
         right.addWidget(self.chart_note)
         outer.addLayout(right, 1)
-        self.tabs.addTab(page, "Charts")
+        self.tabs.addTab(page, "&Charts")
         self.chart_list.currentRowChanged.connect(self.on_chart_changed)
         self.exercise.currentIndexChanged.connect(self.on_chart_changed)
         self.plan.currentIndexChanged.connect(self.on_chart_changed)

@@ -313,8 +313,7 @@ def _draw_report(
         doc.chart(
             hold_chart(points, exercise, weekly=weekly), 330, (points[0].when, points[-1].when)
         )
-        lag = coach.side_lag(sessions)  # the last sessions, as the app says it
-        doc.text(lag.text() if lag else "Left and right: within the balanced range lately.")
+        doc.text(coach.balance_note(sessions))  # the last sessions, as the app says it
     else:
         doc.text("No side plank holds recorded in this period.")
 

@@ -132,6 +132,18 @@ def test_esc_closes_the_history_window(qtbot: QtBot, filled: History) -> None:
     qtbot.waitUntil(lambda: not window.isVisible())
 
 
+def test_the_charts_are_reached_from_the_keyboard(qtbot: QtBot, filled: History) -> None:
+    """Alt+C opens the charts and Alt+S the sessions: the tabs need no mouse."""
+    window = window_for(qtbot, filled)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    assert window.tabs.currentIndex() == 0
+    qtbot.keyClick(window.table, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.tabs.tabText(window.tabs.currentIndex()) == "&Charts")
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.tabs.currentIndex() == 0)
+
+
 def test_a_cancelled_export_leaves_no_file_and_the_old_one_as_it_was(
     qtbot: QtBot, filled: History, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
