@@ -24,7 +24,7 @@ from PySide6.QtGui import (
     QShowEvent,
     QWindow,
 )
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
 from qltimer import __version__, coach, display, paths, speech
 from qltimer.audio import CuePlayer, SilentPlayer, make_player
@@ -39,25 +39,26 @@ from qltimer.gui.coaching import (
     SafetyDialog,
     safety_shortcut,
 )
-from qltimer.gui.dialogs import Ask
 from qltimer.gui.fitting import FRAME_GUESS, FrameWatch, screen_areas, toggle_full_screen
 from qltimer.gui.home import HomeView
-from qltimer.gui.run_view import RunController, RunView
 from qltimer.gui.saving import SaveKeeper
 from qltimer.gui.stopsignals import StopSignals, exit_code, signal_name
-from qltimer.gui.summary import SummaryView
 from qltimer.gui.theme import dark_palette, wants_dark
 from qltimer.history import History, HistoryError, OpenReport, open_history
 from qltimer.instance import InstanceLock
-from qltimer.phrases import sound_name
 from qltimer.recording import RescueReport, import_rescued
 from qltimer.script import Session
 from qltimer.settings import Settings, place_window
-from qltimer.speech import PhraseBank
 from qltimer.words import SAMPLE, side_label
 
 if TYPE_CHECKING:
     from qltimer.gui.history_window import HistoryWindow
+    from qltimer.gui.run_view import RunView
+    from qltimer.gui.summary import SummaryView
+    from qltimer.speech import PhraseBank
+
+# Home is painted first: what it does not show (the run screen, the summary, the dialogs, the
+# History window, sound output's helpers) is imported and built when first wanted.
 
 BASE_POINTS = 15  # the app's text size; set as the application font so widgets can size their own
 STYLE = """
@@ -141,25 +142,40 @@ class MainWindow(QMainWindow):
         self.home.start_requested.connect(self.on_start_requested)
         self.home.suggestion.answered.connect(self.on_suggestion_answered)
         self.home.program_button.clicked.connect(self.show_program)
-        self.before = BeforeSession()
-        self.before.go.connect(self.on_go)
-        self.before.cancelled.connect(self.on_before_cancelled)
-        self.stack.addWidget(self.before)
+        self._before: BeforeSession | None = None  # the pages after home: built when wanted
+        self._summary: SummaryView | None = None
         self.safety: SafetyDialog | None = None
         self.program: ProgramView | None = None
         self.about_ql: AboutQLDialog | None = None
         self.about_on_first_run = True  # not when `qltimer run` goes straight into a session
         safety_shortcut(self, self.show_safety)
         self.stack.addWidget(self.home)
-        self.summary: SummaryView | None = None
-        if history is not None:
-            self.summary = SummaryView(history)
-            self.summary.closed.connect(self.on_summary_closed)
-            self.summary.saved.connect(self.on_history_changed)
-            self.stack.addWidget(self.summary)
         self._build_menu()
         self.stack.setCurrentWidget(self.home)
         self.place_on_screen()
+
+    @property
+    def before(self) -> BeforeSession:
+        """The question before a session, built the first time it is asked."""
+        if self._before is None:
+            self._before = BeforeSession()
+            self._before.go.connect(self.on_go)
+            self._before.cancelled.connect(self.on_before_cancelled)
+            self.stack.addWidget(self._before)
+        return self._before
+
+    @property
+    def summary(self) -> SummaryView | None:
+        """The summary after a session (None without a history), built the first time it is
+        shown."""
+        if self._summary is None and self.history is not None:
+            from qltimer.gui.summary import SummaryView
+
+            self._summary = SummaryView(self.history)
+            self._summary.closed.connect(self.on_summary_closed)
+            self._summary.saved.connect(self.on_history_changed)
+            self.stack.addWidget(self._summary)
+        return self._summary
 
     # -- theme ---------------------------------------------------------------------------------
     def apply_theme(self, choice: str) -> None:
@@ -194,6 +210,8 @@ class MainWindow(QMainWindow):
         self, session: Session, *, pain_before: int | None = None, sore: bool = False
     ) -> RunView:
         """Run *session* now (its lighter sore-day variant when *sore*)."""
+        from qltimer.gui.run_view import RunController, RunView
+
         if sore:
             session = sore_variant(session)
         controller = RunController(
@@ -436,6 +454,9 @@ class MainWindow(QMainWindow):
         cues come first."""
         if self.player.muted or self.run_view is not None:
             return None
+        from qltimer.phrases import sound_name
+        from qltimer.speech import PhraseBank
+
         bank = PhraseBank(
             [],
             self.player.add_sounds,
@@ -532,6 +553,8 @@ class MainWindow(QMainWindow):
         if self.keeper.unsaved and not self.keeper.copies_safe and self.stopping:
             print(f"qltimer: {self.keeper.text}", file=sys.stderr)  # nobody may be there to ask
         elif self.keeper.unsaved and not self.keeper.copies_safe:
+            from qltimer.gui.dialogs import Ask
+
             keep_open = Ask.confirm(
                 self,
                 "Results not saved",
@@ -719,6 +742,8 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
     sys.stderr.write(text)
     app = QApplication.instance()
     if app is not None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(
             QMessageBox.Icon.Critical,
             "qltimer: unexpected error",
@@ -791,6 +816,8 @@ def _run_app(
     if not lock.acquire():
         text = already_running(lock.holder)
         print(f"qltimer: {text}", file=sys.stderr)
+        from qltimer.gui.dialogs import Ask
+
         Ask.info(None, "qltimer is already open", text)
         return 1
     history: History | None = None
