@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QIcon,
     QKeySequence,
+    QPaintEvent,
     QShowEvent,
     QWindow,
 )
@@ -102,12 +103,17 @@ class MainWindow(QMainWindow):
         *,
         notices: list[str] | None = None,
         player: CuePlayer | None = None,
+        player_factory: Callable[[float, bool], CuePlayer] | None = None,
         settings: Settings | None = None,
         clock: Callable[[], float] = time.monotonic,
         today: date | None = None,
         rescue_without_history: bool = False,
     ) -> None:
-        """*rescue_without_history*: the history could not be opened, so runs go to rescue files."""
+        """*rescue_without_history*: the history could not be opened, so runs go to rescue files.
+
+        *player_factory* (volume, muted) makes the cue player once the window has first painted,
+        or when something is to be heard before that: loading and scaling the cues would hold up
+        the first paint. Until then *player* (by default a silent one) keeps volume and mute."""
         super().__init__(parent)
         self.setWindowTitle("qltimer")
         self.rescue_without_history = rescue_without_history
@@ -118,6 +124,8 @@ class MainWindow(QMainWindow):
         self.player: CuePlayer = player if player is not None else SilentPlayer()
         self.player.volume = self.settings.volume / 100
         self.player.muted = self.settings.muted
+        self._player_factory = player_factory
+        self._painted = False
         self.clock = clock
         self.theme_choice = self.settings.theme
         self.dark = False
@@ -177,6 +185,19 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self._summary)
         return self._summary
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.real_player)  # once this first frame is on the screen
+
+    def real_player(self) -> CuePlayer:
+        """The cue player, made now if it was still to come (see *player_factory*)."""
+        if self._player_factory is not None:
+            make, self._player_factory = self._player_factory, None
+            self.player = make(self.player.volume, self.player.muted)
+        return self.player
+
     # -- theme ---------------------------------------------------------------------------------
     def apply_theme(self, choice: str) -> None:
         """Light or dark for every page ("auto" follows the desktop); remembered."""
@@ -212,6 +233,7 @@ class MainWindow(QMainWindow):
         """Run *session* now (its lighter sore-day variant when *sore*)."""
         from qltimer.gui.run_view import RunController, RunView
 
+        self.real_player()
         if sore:
             session = sore_variant(session)
         controller = RunController(
@@ -457,6 +479,7 @@ class MainWindow(QMainWindow):
         from qltimer.phrases import sound_name
         from qltimer.speech import PhraseBank
 
+        self.real_player()
         bank = PhraseBank(
             [],
             self.player.add_sounds,
@@ -832,12 +855,15 @@ def _run_app(
     settings, settings_notice = Settings.load_with_notice()
     if settings_notice:
         notices.append(settings_notice)
-    player = make_player(settings.volume / 100, settings.muted)
+    # Opening on home, the cue player is made once home is painted; going straight into a
+    # session, at once, so that its first cue does not wait for the cues to be loaded.
+    player = make_player(settings.volume / 100, settings.muted) if start is not None else None
     window = MainWindow(
         load_catalog(),
         history,
         notices=notices,
         player=player,
+        player_factory=make_player if player is None else None,
         settings=settings,
         rescue_without_history=history is None,
     )
@@ -852,7 +878,7 @@ def _run_app(
     try:
         return app.exec()
     finally:
-        player.close()
+        window.player.close()
         lock.release()
 
 
