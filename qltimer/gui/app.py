@@ -49,6 +49,7 @@ from qltimer.history import History, HistoryError, OpenReport, open_history
 from qltimer.instance import InstanceLock
 from qltimer.recording import RescueReport, import_rescued
 from qltimer.script import Session
+from qltimer.sessioncache import SessionCache
 from qltimer.settings import Settings, place_window
 from qltimer.words import SAMPLE, side_label
 
@@ -859,7 +860,7 @@ def _run_app(
     # session, at once, so that its first cue does not wait for the cues to be loaded.
     player = make_player(settings.volume / 100, settings.muted) if start is not None else None
     window = MainWindow(
-        load_catalog(),
+        load_catalog(cache=SessionCache()),
         history,
         notices=notices,
         player=player,
