@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import linecache
 import sqlite3
 import sys
 import time
@@ -190,7 +191,14 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
-            QTimer.singleShot(0, self.real_player)  # once this first frame is on the screen
+            QTimer.singleShot(0, self.after_first_paint)  # once this frame is on the screen
+
+    @Slot()
+    def after_first_paint(self) -> None:
+        """What home did not need: the cue player, and forgetting the sources of the modules
+        imported to show it."""
+        self.real_player()
+        forget_sources()
 
     def real_player(self) -> CuePlayer:
         """The cue player, made now if it was still to come (see *player_factory*)."""
@@ -262,6 +270,7 @@ class MainWindow(QMainWindow):
         self.run_view = view
         self._menu_for_run()
         controller.start()
+        forget_sources()  # the run screen's modules
         return view
 
     def start_when_ready(
@@ -724,6 +733,13 @@ class MainWindow(QMainWindow):
         window.show()
         window.raise_()
         window.activateWindow()
+
+
+def forget_sources() -> None:
+    """PySide6's import hook reads the source of every module imported after PySide6 (to see
+    whether it asks for a ``__feature__``), and Python's linecache keeps every line of it: about
+    5 MB by the end of a session. A traceback reads what it needs again."""
+    linecache.clearcache()
 
 
 def history_notices(report: OpenReport) -> list[str]:
