@@ -63,6 +63,9 @@ if TYPE_CHECKING:
 # Home is painted first: what it does not show (the run screen, the summary, the dialogs, the
 # History window, sound output's helpers) is imported and built when first wanted.
 
+# What home does not need is done this long after its first paint: a key pressed as home appears
+# (Enter, say) is answered first, without the cues being loaded and scaled meanwhile.
+AFTER_FIRST_PAINT_MS = 250
 BASE_POINTS = 15  # the app's text size; set as the application font so widgets can size their own
 STYLE = """
 QLabel#heading { font-size: 24pt; font-weight: 600; margin-bottom: 8px; }
@@ -191,7 +194,7 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
-            QTimer.singleShot(0, self.after_first_paint)  # once this frame is on the screen
+            QTimer.singleShot(AFTER_FIRST_PAINT_MS, self.after_first_paint)
 
     @Slot()
     def after_first_paint(self) -> None:
