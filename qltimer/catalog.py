@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qltimer import paths
 from qltimer.script import Problem, ScriptError, Session, load_session
+
+if TYPE_CHECKING:
+    from qltimer.sessioncache import SessionCache
 
 
 @dataclass(frozen=True)
@@ -43,19 +47,28 @@ def _session_files(folder: Path) -> list[Path]:
         return []
 
 
-def _load_folder(folder: Path, problems: list[Problem]) -> list[Session]:
+def _load_folder(
+    folder: Path, problems: list[Problem], cache: SessionCache | None
+) -> list[Session]:
     """Every valid session file in *folder*; the problems of the others go to *problems*."""
+    load = cache.load if cache is not None else load_session
     found = []
     for path in _session_files(folder):
         try:
-            found.append(load_session(path))
+            found.append(load(path))
         except ScriptError as err:
             problems.extend(err.problems)
     return found
 
 
-def load_catalog(builtin_dir: Path | None = None, user_dir: Path | None = None) -> Catalog:
-    """Read every session file; never raises for a bad file (see ``problems``)."""
+def load_catalog(
+    builtin_dir: Path | None = None,
+    user_dir: Path | None = None,
+    *,
+    cache: SessionCache | None = None,
+) -> Catalog:
+    """Read every session file; never raises for a bad file (see ``problems``). With *cache*,
+    files unchanged since it kept them are not read and checked again."""
     builtin_dir = builtin_dir if builtin_dir is not None else paths.builtin_sessions_dir()
     user_dir = user_dir if user_dir is not None else paths.user_sessions_dir()
     sessions: dict[str, Session] = {}
@@ -63,11 +76,11 @@ def load_catalog(builtin_dir: Path | None = None, user_dir: Path | None = None) 
     notices: list[str] = []
     builtin_ids: set[str] = set()
 
-    for session in _load_folder(builtin_dir, problems):
+    for session in _load_folder(builtin_dir, problems, cache):
         sessions[session.id] = session
         builtin_ids.add(session.id)
 
-    for session in _load_folder(user_dir, problems):
+    for session in _load_folder(user_dir, problems, cache):
         if session.id in builtin_ids:
             notices.append(
                 f"Your session file {session.source} has the same name as the built-in session "
@@ -76,6 +89,8 @@ def load_catalog(builtin_dir: Path | None = None, user_dir: Path | None = None) 
             builtin_ids.discard(session.id)
         sessions[session.id] = session
 
+    if cache is not None:
+        cache.save()
     ordered = dict(sorted(sessions.items(), key=lambda kv: _order(kv[1])))
     return Catalog(
         sessions=ordered,

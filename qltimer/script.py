@@ -8,26 +8,32 @@ but :class:`ScriptError`.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qltimer.formats import short_number
 from qltimer.tomlpos import KeyPath, Locations, Shape, locate, shape
 
-try:  # CPython's own SHA-256: hashlib would map all of OpenSSL (4 MB resident) for one digest
-    from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]  # Python 3.12+
+if TYPE_CHECKING:
+    import tomllib
+
+# tomllib and difflib are imported where they are used: sessions taken from the cache of checked
+# ones (qltimer.sessioncache) need neither, and the app starts sooner without them.
+
+# CPython's own SHA-256: hashlib would map all of OpenSSL (4 MB resident) for one digest.
+# Exported (as sha256) for the other readers of session files' bytes.
+try:
+    from _sha2 import sha256 as sha256  # type: ignore[import-not-found,unused-ignore]  # 3.12+
 except ImportError:  # pragma: no cover - depends on the Python version
     try:
-        from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
+        from _sha256 import sha256 as sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
     except ImportError:
-        from hashlib import sha256  # type: ignore[assignment,unused-ignore]
+        from hashlib import sha256 as sha256  # type: ignore[assignment,unused-ignore]
 
 MAX_FILE_BYTES = 1024 * 1024
 # Lists and { } tables inside one another, and parts of a dotted key (a.b.c), at most: a session
@@ -372,6 +378,8 @@ class _Checker:
             if elsewhere and key in elsewhere:
                 self.key_problem((*kp, key), f"'{key}' is not used by {what} ({elsewhere[key]})")
                 continue
+            import difflib
+
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             if close:
                 self.suggested.add((*kp, close[0]))
@@ -550,6 +558,8 @@ class _Checker:
         value = table[key]
         if isinstance(value, str) and value.strip().lower() in choices:
             return value.strip().lower()
+        import difflib
+
         close = (
             difflib.get_close_matches(value.strip().lower(), choices, n=1, cutoff=0.5)
             if isinstance(value, str)
@@ -660,6 +670,8 @@ def parse_session(text: str | bytes, path: str | Path, *, session_id: str | None
 
 
 def _parse(data: bytes, decoded: str, path: str, sid: str, found: Shape) -> Session:
+    import tomllib
+
     try:
         doc = tomllib.loads(decoded)
     except tomllib.TOMLDecodeError as err:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import array
 import contextlib
-import hashlib
 import os
 import queue
 import re
@@ -36,6 +35,7 @@ import platformdirs
 
 from qltimer.audio import Sound
 from qltimer.files import WriteError, replacing
+from qltimer.script import sha256  # not hashlib's: that maps all of OpenSSL
 
 ENGINE = "flite"
 DEFAULT_VOICE = "slt"
@@ -128,7 +128,7 @@ def sayable(text: str) -> str:
 
 def _key(text: str, voice: str, rate: float) -> str:
     key = f"{ENGINE}\n{voice}\n{rate:.3f}\n{RATE}\ntrimmed\n{text}"
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
+    return str(sha256(key.encode()).hexdigest()[:32])
 
 
 def _decode(path: Path, name: str) -> Sound:

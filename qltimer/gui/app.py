@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import linecache
 import sqlite3
 import sys
 import time
@@ -13,7 +14,7 @@ from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -21,10 +22,11 @@ from PySide6.QtGui import (
     QGuiApplication,
     QIcon,
     QKeySequence,
+    QPaintEvent,
     QShowEvent,
     QWindow,
 )
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
 from qltimer import __version__, coach, display, paths, speech
 from qltimer.audio import CuePlayer, SilentPlayer, make_player
@@ -40,26 +42,31 @@ from qltimer.gui.coaching import (
     SafetyDialog,
     safety_shortcut,
 )
-from qltimer.gui.dialogs import Ask
 from qltimer.gui.fitting import FRAME_GUESS, FrameWatch, screen_areas, toggle_full_screen
 from qltimer.gui.home import HomeView
-from qltimer.gui.run_view import RunController, RunView
 from qltimer.gui.saving import SaveKeeper
 from qltimer.gui.stopsignals import StopSignals, exit_code, signal_name
-from qltimer.gui.summary import SummaryView
 from qltimer.gui.theme import dark_palette, wants_dark
 from qltimer.history import History, HistoryError, OpenReport, open_history
 from qltimer.instance import InstanceLock
-from qltimer.phrases import sound_name
 from qltimer.recording import RescueReport, import_rescued
 from qltimer.script import Session
+from qltimer.sessioncache import SessionCache
 from qltimer.settings import Settings, place_window
-from qltimer.speech import PhraseBank
 from qltimer.words import SAMPLE, side_label
 
 if TYPE_CHECKING:
     from qltimer.gui.history_window import HistoryWindow
+    from qltimer.gui.run_view import RunView
+    from qltimer.gui.summary import SummaryView
+    from qltimer.speech import PhraseBank
 
+# Home is painted first: what it does not show (the run screen, the summary, the dialogs, the
+# History window, sound output's helpers) is imported and built when first wanted.
+
+# What home does not need is done this long after its first paint: a key pressed as home appears
+# (Enter, say) is answered first, without the cues being loaded and scaled meanwhile.
+AFTER_FIRST_PAINT_MS = 250
 BASE_POINTS = 15  # the app's text size; set as the application font so widgets can size their own
 STYLE = """
 QLabel#heading { font-size: 24pt; font-weight: 600; margin-bottom: 8px; }
@@ -102,12 +109,17 @@ class MainWindow(QMainWindow):
         *,
         notices: list[str] | None = None,
         player: CuePlayer | None = None,
+        player_factory: Callable[[float, bool], CuePlayer] | None = None,
         settings: Settings | None = None,
         clock: Callable[[], float] = time.monotonic,
         today: date | None = None,
         rescue_without_history: bool = False,
     ) -> None:
-        """*rescue_without_history*: the history could not be opened, so runs go to rescue files."""
+        """*rescue_without_history*: the history could not be opened, so runs go to rescue files.
+
+        *player_factory* (volume, muted) makes the cue player once the window has first painted,
+        or when something is to be heard before that: loading and scaling the cues would hold up
+        the first paint. Until then *player* (by default a silent one) keeps volume and mute."""
         super().__init__(parent)
         self.setWindowTitle("qltimer")
         self.rescue_without_history = rescue_without_history
@@ -118,6 +130,8 @@ class MainWindow(QMainWindow):
         self.player: CuePlayer = player if player is not None else SilentPlayer()
         self.player.volume = self.settings.volume / 100
         self.player.muted = self.settings.muted
+        self._player_factory = player_factory
+        self._painted = False
         self.clock = clock
         self.theme_choice = self.settings.theme
         self.dark = False
@@ -143,25 +157,60 @@ class MainWindow(QMainWindow):
         self.home.start_requested.connect(self.on_start_requested)
         self.home.suggestion.answered.connect(self.on_suggestion_answered)
         self.home.program_button.clicked.connect(self.show_program)
-        self.before = BeforeSession()
-        self.before.go.connect(self.on_go)
-        self.before.cancelled.connect(self.on_before_cancelled)
-        self.stack.addWidget(self.before)
+        self._before: BeforeSession | None = None  # the pages after home: built when wanted
+        self._summary: SummaryView | None = None
         self.safety: SafetyDialog | None = None
         self.program: ProgramView | None = None
         self.about_ql: AboutQLDialog | None = None
         self.about_on_first_run = True  # not when `qltimer run` goes straight into a session
         safety_shortcut(self, self.show_safety)
         self.stack.addWidget(self.home)
-        self.summary: SummaryView | None = None
-        if history is not None:
-            self.summary = SummaryView(history)
-            self.summary.closed.connect(self.on_summary_closed)
-            self.summary.saved.connect(self.on_history_changed)
-            self.stack.addWidget(self.summary)
         self._build_menu()
         self.stack.setCurrentWidget(self.home)
         self.place_on_screen()
+
+    @property
+    def before(self) -> BeforeSession:
+        """The question before a session, built the first time it is asked."""
+        if self._before is None:
+            self._before = BeforeSession()
+            self._before.go.connect(self.on_go)
+            self._before.cancelled.connect(self.on_before_cancelled)
+            self.stack.addWidget(self._before)
+        return self._before
+
+    @property
+    def summary(self) -> SummaryView | None:
+        """The summary after a session (None without a history), built the first time it is
+        shown."""
+        if self._summary is None and self.history is not None:
+            from qltimer.gui.summary import SummaryView
+
+            self._summary = SummaryView(self.history)
+            self._summary.closed.connect(self.on_summary_closed)
+            self._summary.saved.connect(self.on_history_changed)
+            self.stack.addWidget(self._summary)
+        return self._summary
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(AFTER_FIRST_PAINT_MS, self.after_first_paint)
+
+    @Slot()
+    def after_first_paint(self) -> None:
+        """What home did not need: the cue player, and forgetting the sources of the modules
+        imported to show it."""
+        self.real_player()
+        forget_sources()
+
+    def real_player(self) -> CuePlayer:
+        """The cue player, made now if it was still to come (see *player_factory*)."""
+        if self._player_factory is not None:
+            make, self._player_factory = self._player_factory, None
+            self.player = make(self.player.volume, self.player.muted)
+        return self.player
 
     # -- theme ---------------------------------------------------------------------------------
     def apply_theme(self, choice: str) -> None:
@@ -196,6 +245,9 @@ class MainWindow(QMainWindow):
         self, session: Session, *, pain_before: int | None = None, sore: bool = False
     ) -> RunView:
         """Run *session* now (its lighter sore-day variant when *sore*)."""
+        from qltimer.gui.run_view import RunController, RunView
+
+        self.real_player()
         if sore:
             session = sore_variant(session)
         controller = RunController(
@@ -223,6 +275,7 @@ class MainWindow(QMainWindow):
         self.run_view = view
         self._menu_for_run()
         controller.start()
+        forget_sources()  # the run screen's modules
         return view
 
     def start_when_ready(
@@ -438,6 +491,10 @@ class MainWindow(QMainWindow):
         cues come first."""
         if self.player.muted or self.run_view is not None:
             return None
+        from qltimer.phrases import sound_name
+        from qltimer.speech import PhraseBank
+
+        self.real_player()
         bank = PhraseBank(
             [],
             self.player.add_sounds,
@@ -539,6 +596,8 @@ class MainWindow(QMainWindow):
         if self.keeper.unsaved and not self.keeper.copies_safe and self.stopping:
             print(f"qltimer: {self.keeper.text}", file=sys.stderr)  # nobody may be there to ask
         elif self.keeper.unsaved and not self.keeper.copies_safe:
+            from qltimer.gui.dialogs import Ask
+
             keep_open = Ask.confirm(
                 self,
                 "Results not saved",
@@ -687,6 +746,13 @@ class MainWindow(QMainWindow):
         window.activateWindow()
 
 
+def forget_sources() -> None:
+    """PySide6's import hook reads the source of every module imported after PySide6 (to see
+    whether it asks for a ``__feature__``), and Python's linecache keeps every line of it: about
+    5 MB by the end of a session. A traceback reads what it needs again."""
+    linecache.clearcache()
+
+
 def history_notices(report: OpenReport) -> list[str]:
     """What the person should be told after the history was opened."""
     notes = []
@@ -727,6 +793,8 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
     sys.stderr.write(text)
     app = QApplication.instance()
     if app is not None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(
             QMessageBox.Icon.Critical,
             "qltimer: unexpected error",
@@ -799,6 +867,8 @@ def _run_app(
     if not lock.acquire():
         text = already_running(lock.holder)
         print(f"qltimer: {text}", file=sys.stderr)
+        from qltimer.gui.dialogs import Ask
+
         Ask.info(None, "qltimer is already open", text)
         return 1
     history: History | None = None
@@ -813,12 +883,15 @@ def _run_app(
     settings, settings_notice = Settings.load_with_notice()
     if settings_notice:
         notices.append(settings_notice)
-    player = make_player(settings.volume / 100, settings.muted)
+    # Opening on home, the cue player is made once home is painted; going straight into a
+    # session, at once, so that its first cue does not wait for the cues to be loaded.
+    player = make_player(settings.volume / 100, settings.muted) if start is not None else None
     window = MainWindow(
-        load_catalog(),
+        load_catalog(cache=SessionCache()),
         history,
         notices=notices,
         player=player,
+        player_factory=make_player if player is None else None,
         settings=settings,
         rescue_without_history=history is None,
     )
@@ -833,7 +906,7 @@ def _run_app(
     try:
         return app.exec()
     finally:
-        player.close()
+        window.player.close()
         lock.release()
 
 

@@ -30,7 +30,6 @@ from qltimer.coach import (
 from qltimer.engine import expand
 from qltimer.formats import format_duration
 from qltimer.gui.fitting import ScrollPage, fit_window, full_screen_shortcut
-from qltimer.gui.summary import ScalePicker
 from qltimer.script import Session
 
 SAFETY_HTML = """
@@ -208,6 +207,8 @@ class BeforeSession(QWidget):
         ask.setObjectName("previewTitle")
         ask.setWordWrap(True)
         inner.addWidget(ask)
+        from qltimer.gui.summary import ScalePicker  # with the summary, not before home is shown
+
         self.pain = ScalePicker("pain before", 0, 10)
         inner.addWidget(self.pain)
         self.sore = QPushButton()

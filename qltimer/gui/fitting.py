@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence, QResizeEvent, QShortcut
-from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QFrame, QScrollArea, QWidget
 
 from qltimer.settings import Margins, Rect, Settings, place_window
 
@@ -72,6 +72,16 @@ def keep_on_screen(window: QWidget) -> None:
     x = min(max(frame.x(), area.x()), area.right() + 1 - (w + left + right))
     y = min(max(frame.y(), area.y()), area.bottom() + 1 - (h + top + bottom))
     window.setGeometry(x + left, y + top, w, h)
+
+
+def viewport_of(area: QAbstractScrollArea) -> QWidget:
+    """*area*'s viewport, as ``viewport()`` gives it, but found by the name Qt gives it: PySide6
+    wraps a widget Qt made by working out its Python class, which the first time sets up some 66
+    Qt classes (about 15 ms, before the first paint); asked for by name, it is a QWidget."""
+    found = area.findChild(
+        QWidget, "qt_scrollarea_viewport", Qt.FindChildOption.FindDirectChildrenOnly
+    )
+    return found if found is not None else area.viewport()
 
 
 class FrameWatch(QObject):
@@ -171,7 +181,7 @@ class ScrollPage(QScrollArea):
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
         content = self.widget()
-        width = self.viewport().width()
+        width = viewport_of(self).width()
         if content is not None and content.hasHeightForWidth() and width > 0:
             hint.setHeight(content.heightForWidth(width) + 2 * self.frameWidth())
         return hint

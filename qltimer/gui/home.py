@@ -46,7 +46,7 @@ from qltimer.catalog import Catalog
 from qltimer.engine import expand
 from qltimer.formats import format_dose, format_duration
 from qltimer.gui.coaching import SuggestionBanner
-from qltimer.gui.fitting import ScrollPage
+from qltimer.gui.fitting import ScrollPage, viewport_of
 from qltimer.history import History
 from qltimer.script import Session, Sides, Step, StepKind
 
@@ -95,11 +95,10 @@ class SessionItemDelegate(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         view = option.widget
-        width = (
-            view.viewport().width()
-            if isinstance(view, QAbstractScrollArea)
-            else option.rect.width()
-        )
+        if isinstance(view, QAbstractScrollArea):
+            width = viewport_of(view).width()
+        else:
+            width = option.rect.width()
         title, sub = self._layout(option, index, width)
         return QSize(width, title.height() + _GAP + sub.height() + 2 * _PAD_Y)
 
@@ -328,7 +327,8 @@ class HomeView(QWidget):
         # The arrow keys choose the session even while Start has the keyboard (a button would
         # take them to move the focus).
         self.start.installEventFilter(self)
-        self.list.viewport().installEventFilter(self)
+        self.list_viewport = viewport_of(self.list)
+        self.list_viewport.installEventFilter(self)
         right.addWidget(self.start)
         row.addLayout(right, 3)
         self.list.itemActivated.connect(lambda _item: self.on_start())
@@ -449,7 +449,7 @@ class HomeView(QWidget):
         """The Start button's arrow keys move the choice in the list, not the focus; and when
         the list's inside changes width (its scroll bar comes or goes), its items are measured
         again, so no entry's last line is cut."""
-        if watched is self.list.viewport() and event.type() == QEvent.Type.Resize:
+        if watched is self.list_viewport and event.type() == QEvent.Type.Resize:
             QTimer.singleShot(0, self._relayout_list)
         if (
             watched is self.start
