@@ -62,10 +62,9 @@ if TYPE_CHECKING:
     from qltimer.speech import PhraseBank
 
 # Home is painted first: what it does not show (the run screen, the summary, the dialogs, the
-# History window, sound output's helpers) is imported and built when first wanted.
-
-# What home does not need is done this long after its first paint: a key pressed as home appears
-# (Enter, say) is answered first, without the cues being loaded and scaled meanwhile.
+# History window) is imported and built when first wanted, and the cue player is made this long
+# after home's first paint, so that a key pressed as home appears (Enter, say) is answered first,
+# without the cues being loaded and scaled meanwhile.
 AFTER_FIRST_PAINT_MS = 250
 BASE_POINTS = 15  # the app's text size; set as the application font so widgets can size their own
 STYLE = """
@@ -117,9 +116,10 @@ class MainWindow(QMainWindow):
     ) -> None:
         """*rescue_without_history*: the history could not be opened, so runs go to rescue files.
 
-        *player_factory* (volume, muted) makes the cue player once the window has first painted,
-        or when something is to be heard before that: loading and scaling the cues would hold up
-        the first paint. Until then *player* (by default a silent one) keeps volume and mute."""
+        *player_factory* (volume, muted) makes the cue player AFTER_FIRST_PAINT_MS after the
+        window's first paint, or when something is to be heard before that: loading and scaling
+        the cues would hold up the first paint. Until then *player* (by default a silent one)
+        keeps volume and mute."""
         super().__init__(parent)
         self.setWindowTitle("qltimer")
         self.rescue_without_history = rescue_without_history
@@ -749,7 +749,7 @@ class MainWindow(QMainWindow):
 def forget_sources() -> None:
     """PySide6's import hook reads the source of every module imported after PySide6 (to see
     whether it asks for a ``__feature__``), and Python's linecache keeps every line of it: about
-    5 MB by the end of a session. A traceback reads what it needs again."""
+    5 MB by the start of a session. A traceback reads what it needs again."""
     linecache.clearcache()
 
 
