@@ -236,13 +236,8 @@ def cmd_history(args: argparse.Namespace) -> int:
             print(
                 f"history written to {shown_path(target)} ({_count(rows, 'row')})", file=sys.stderr
             )
-        else:
-            try:
-                write(hist, sys.stdout, app_gone=app_gone)
-                sys.stdout.flush()
-            except BrokenPipeError:  # `qltimer history --csv | head`: the reader has enough
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-                return 0
+        else:  # a closed pipe (`qltimer history --csv | head`) is main's to take quietly
+            write(hist, sys.stdout, app_gone=app_gone)
     except WriteError as err:
         print(f"qltimer: {err}; nothing was changed", file=sys.stderr)
         return 1

@@ -725,13 +725,20 @@ def advise(
     to move on is made that day. *steps_of(uuid)* is asked only for the sessions a rule reads.
     """
     today = now.date()
+    read: dict[str, Sequence[StepRecord]] = {}
+
+    def steps(uuid: str) -> Sequence[StepRecord]:  # the newest is read by two rules: once
+        if uuid not in read:
+            read[uuid] = steps_of(uuid)
+        return read[uuid]
+
     stage = current_stage(sessions, decisions, worked, track)
     placed = {sid: placement(stage, s) for sid, s in catalog.items()}
     latest = next((r for r in sessions if r.status in DONE), None)
     offered_ids = [sid for sid, aside in placed.items() if aside is None]
     gentler = None
     if latest is not None:
-        latest_steps = steps_of(latest.uuid)
+        latest_steps = steps(latest.uuid)
         gentler = gentler_next(stage.info, (latest, latest_steps), offered_ids, today)
     # The person's track first, in path order; then what is on no path; then what is put
     # aside (later on the path, on the other track, or needing the floor).
@@ -764,7 +771,7 @@ def advise(
     if gentler is None:
         # The step-up rules read the steps of a few recent sessions only.
         recent = steps_needed(sessions, track)
-        with_steps = [(r, steps_of(r.uuid) if r.uuid in recent else ()) for r in sessions]
+        with_steps = [(r, steps(r.uuid) if r.uuid in recent else ()) for r in sessions]
         found = suggestions(with_steps, decisions, now, track=track, worked=worked)
         suggestion = found[0] if found else None
     offered = {sid: catalog[sid].frequency for sid in offered_ids}

@@ -111,26 +111,30 @@ def test_a_look_at_the_history_makes_no_data_folder(tmp_path: Path) -> None:
     assert not (tmp_path / "relative").exists()
 
 
+def into_head(command: str, lines: int, **env: str) -> subprocess.CompletedProcess[str]:
+    """`qltimer COMMAND | head -LINES` in a shell, as a person pipes it."""
+    return subprocess.run(
+        f"'{sys.executable}' -m qltimer {command} | head -{lines}",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), **env},
+        timeout=60,
+        check=False,
+    )
+
+
 def test_an_export_piped_into_head_ends_quietly(tmp_path: Path) -> None:
     from tests.test_cli import _seed_history
 
     data = tmp_path / "data"
-    env = {**os.environ, "PYTHONPATH": str(REPO), "QLTIMER_DATA_DIR": str(data)}
     os.environ["QLTIMER_DATA_DIR"] = str(data)
     try:
         for _ in range(30):
             _seed_history()
     finally:
         os.environ.pop("QLTIMER_DATA_DIR")
-    done = subprocess.run(
-        f"'{sys.executable}' -m qltimer history --csv | head -2",
-        shell=True,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    done = into_head("history --csv", 2, QLTIMER_DATA_DIR=str(data))
     assert len(done.stdout.splitlines()) == 2
     assert done.stderr == "", done.stderr
 
@@ -139,15 +143,7 @@ def test_a_plan_piped_into_head_ends_quietly() -> None:
     """`qltimer show ql-level-1 | head -1`: head closes the pipe before the plan is written
     (most times: it is a race, so three tries)."""
     for _ in range(3):
-        done = subprocess.run(
-            f"'{sys.executable}' -m qltimer show ql-level-1 | head -1",
-            shell=True,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
-            timeout=60,
-            check=False,
-        )
+        done = into_head("show ql-level-1", 1)
         assert len(done.stdout.splitlines()) == 1
         assert done.stderr == "", done.stderr
 
