@@ -2,10 +2,19 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/render_pose_videos.py OUTDIR [--only NAME]
 
-Writes OUTDIR/<scenario>-<side>.avi for every scenario in SCENARIOS and both sides, plus a few
-PNG stills (OUTDIR/still-*.png). Each video is 640x480 at 15 frames/s, Motion JPEG in an AVI
-container written by the small RIFF writer below (no OpenCV, no ffmpeg binary, no numpy: PySide6
-only), and the same bytes on every run.
+Writes OUTDIR/<scenario>-<side>.avi for every scenario in SCENARIOS and both sides, with its
+ground truth beside it (<scenario>-<side>.truth.json: per frame the time, whether anyone is in the
+room, the hip drop in cm and the drawn joints in pixels under BlazePose's names), plus a few PNG
+stills (OUTDIR/still-*.png). Each video is 640x480 at 15 frames/s, Motion JPEG (quality 75) in an
+AVI container written by the small RIFF writer below (no OpenCV, no ffmpeg binary, no numpy:
+PySide6 only), 1-4 MB, and the same bytes on every run: the only motion besides the scenario's is
+a breath (about a pixel) and a seeded camera shake under half a pixel. All ten videos take about
+15 s on two cores, 27 s in one process (--jobs, default one process a core).
+
+For tests: SCENARIOS (name -> Scenario: duration, fps, sag_start, person_present(t),
+hip_drop_cm(t)), render_frame(scenario, side, t) -> QImage, write_video(scenario, side, path,
+fps=15, until=None) -> Path, joints(scenario, side, t), ground_truth(scenario, side) and
+read_avi_frames(data). bench/fixture_check.py runs the videos through MediaPipe Pose.
 
 The scene: a person about 170 cm tall in a side plank on a mat, seen by a camera at floor level
 (35 cm up) about 2.5 m in front of them, facing their chest; a plain wall 1 m behind. The body is
@@ -767,10 +776,14 @@ def read_avi_frames(data: bytes) -> list[bytes]:
     return frames
 
 
-def write_video(scenario: str, side: str, path: Path, *, fps: int = FPS) -> Path:
-    """Render ``scenario`` for ``side`` into an MJPEG AVI at ``path``; returns the path."""
+def write_video(
+    scenario: str, side: str, path: Path, *, fps: int = FPS, until: float | None = None
+) -> Path:
+    """Render ``scenario`` for ``side`` into an MJPEG AVI at ``path``; returns the path.
+    ``until`` (s) keeps only the frames before that time (short videos for tests)."""
     sc = SCENARIOS[scenario]
-    frames = (encode_jpeg(render_frame(scenario, side, t)) for t in sc.frame_times(fps))
+    times = [t for t in sc.frame_times(fps) if until is None or t < until - 1e-9]
+    frames = (encode_jpeg(render_frame(scenario, side, t)) for t in times)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(mjpeg_avi(frames, WIDTH, HEIGHT, fps))
