@@ -44,7 +44,7 @@ system-deps-test:
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --upgrade pip
-	$(VPY) -m pip install --quiet -e '.[test]'
+	$(VPY) -m pip install --quiet -e '.[test,camera]'
 	touch $(STAMP)
 
 venv: $(STAMP)

@@ -4,6 +4,7 @@ qltimer                     open the app
 qltimer list                the sessions: id, title, estimated duration
 qltimer validate PATH...    check session files; exit 1 if any has a problem
 qltimer show SESSION        the timed plan of a session (an id or a file)
+qltimer camera-check VIDEO  when the camera form check would have ended a hold on a recording
 qltimer --install-desktop   put qltimer in the desktop's application menu (--uninstall-desktop)
 """
 
@@ -279,6 +280,33 @@ def cmd_say(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_camera_check(args: argparse.Namespace) -> int:
+    from qltimer.formcheck import Thresholds
+    from qltimer.settings import Settings
+
+    path = Path(args.video)
+    if not path.is_file():
+        print(f"qltimer: {shown_path(path)}: no such video file", file=sys.stderr)
+        return 1
+    mine = Settings.load().camera_thresholds  # as the app would judge, unless told otherwise
+    try:
+        thresholds = Thresholds(
+            calibrate=mine.calibrate if args.calibrate is None else args.calibrate,
+            drop=mine.drop if args.drop is None else args.drop,
+            angle=mine.angle if args.angle is None else args.angle,
+            lost_after=mine.lost_after if args.after is None else args.after,
+        )
+    except ValueError as err:
+        print(f"qltimer: {err}", file=sys.stderr)
+        return 1
+    if not 0.25 <= args.speed <= 8:
+        print("qltimer: --speed must be from 0.25 to 8", file=sys.stderr)
+        return 1
+    from qltimer.gui.camera import check_video_cli  # QtMultimedia plays the recording
+
+    return check_video_cli(path, thresholds, rate=args.speed)
+
+
 def cmd_desktop(install: bool) -> int:
     """``--install-desktop`` / ``--uninstall-desktop``: what was written or removed, and where."""
     from qltimer import desktop
@@ -387,6 +415,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--voice", default="slt", help="a flite voice (default slt; see flite -lv)")
     p.add_argument("--rate", type=float, default=1.0, help="speaking rate, 0.5 to 2 (default 1)")
     p.set_defaults(func=cmd_say)
+    p = sub.add_parser(
+        "camera-check",
+        help="run the camera form check over a recording of a side plank, and say when it "
+        "would have ended the hold",
+    )
+    p.add_argument("video", metavar="VIDEO", help="a video file (what Qt's FFmpeg can play)")
+    p.add_argument(
+        "--drop",
+        type=float,
+        help="how much lower the hips may go, in body lengths (default: your setting, 0.035)",
+    )
+    p.add_argument(
+        "--angle",
+        type=float,
+        help="how far the hip angle may close, in degrees (default: your setting, 8)",
+    )
+    p.add_argument(
+        "--after",
+        type=float,
+        help="seconds out of line before the hold ends (default: your setting, 1)",
+    )
+    p.add_argument(
+        "--calibrate",
+        type=float,
+        help="seconds spent learning your straight line (default: your setting, 1.5)",
+    )
+    p.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        help="play the video this many times faster (default 1: as recorded)",
+    )
+    p.set_defaults(func=cmd_camera_check)
     return parser
 
 

@@ -138,6 +138,16 @@ def _end_cue(phase: Phase, held: float, reason: EndReason) -> Cue:
     seconds in ``count``."""
     target = phase.target_seconds
     step = phase.step
+    if reason is EndReason.FORM_LOST:
+        whole = int(held)
+        return Cue(
+            held,
+            CueKind.WORK_END,
+            words.form_lost_shown(whole),
+            "form-lost",
+            count=whole,
+            said=words.form_lost_said(whole),
+        )
     if (
         reason is EndReason.DONE
         and step.kind is StepKind.HOLD
@@ -297,6 +307,9 @@ def expand(session: Session) -> Plan:
 ENDED_HERE = "session ended"
 # The reason recorded on a part stopped, or left out, because it hurt (P).
 PAIN = "pain"
+# The reason recorded on a hold the camera ended because the body line was lost (the side-bridge
+# test's rule): the person's true limit, so it counts like a hold they ended themselves.
+CAMERA = "form lost (camera)"
 # Parts with these reasons were cut short by something other than the person's limit: kept in the
 # history, but no record, no comparison and no measure of balance.
 CUT_SHORT = (PAIN, ENDED_HERE)
@@ -309,6 +322,7 @@ class EndReason(StrEnum):
     BACK = "back"
     ENDED = "ended"  # the whole session was ended early
     PAIN = "pain"  # stopped because it hurts (P)
+    FORM_LOST = "form lost"  # the camera saw the body line go (qltimer.formcheck)
 
 
 class Status(StrEnum):
@@ -601,17 +615,20 @@ class Run:
         events: list[Event],
         why: str | None = None,
         go_to: int | None = None,
+        held_to: float | None = None,
     ) -> None:
-        """End the current phase at active time *at*, record it, and start the next one."""
+        """End the current phase at active time *at*, record it, and start the next one. A hold
+        whose form was lost earlier is recorded as held to active time *held_to*."""
         assert self._cur is not None
         cur = self._cur
         phase = self.plan.phases[cur.index]
         at_clock = self._clock_of(at)
         if phase.is_work and reason is not EndReason.BACK:
-            if reason in (EndReason.DEADLINE, EndReason.DONE):
-                end_cue = _end_cue(phase, at - cur.start, reason)
+            held = at if held_to is None else min(at, max(cur.start, held_to))
+            if reason in (EndReason.DEADLINE, EndReason.DONE, EndReason.FORM_LOST):
+                end_cue = _end_cue(phase, held - cur.start, reason)
                 self._fire(phase, end_cue, at_clock, now, events)
-            result = self._result(phase, cur, at, reason, why)
+            result = self._result(phase, cur, held, reason, why)
             self.results.append(result)
             events.append(result)
         events.append(PhaseEnded(phase, at_clock, now, reason))
@@ -656,8 +673,8 @@ class Run:
             count = None
         if reason is EndReason.DEADLINE:
             short = False
-        elif reason is EndReason.PAIN:
-            short = True  # whatever was reached, it was stopped because it hurt
+        elif reason in (EndReason.PAIN, EndReason.FORM_LOST):
+            short = True  # whatever was reached, it hurt, or form went
         elif count is not None and target_n is not None:
             short = count < target_n
         elif target_s is not None:
@@ -738,6 +755,30 @@ class Run:
         if not self.finished:
             self._finish(EndReason.DONE, self._active(now), now, events, why=reason)
             events += self._catch_up(now) if not self.paused else []
+        return events
+
+    def form_lost(self, lost_at: float) -> list[Event]:
+        """The camera saw form go at clock time *lost_at* (when the body line first went, which
+        the rule confirms a second later): end the hold now, recorded as held until then. Only
+        a hold marked ``form_check``, running and not paused; anything else is ignored (the
+        verdict came too late, or the person already moved on)."""
+        if self.pain_stop is not None or not self._started or self.finished or self.paused:
+            return []
+        phase = self.phase
+        if phase is None or not phase.is_work or not phase.step.form_check:
+            return []
+        now, events = self._control()
+        if self.finished or self.phase is not phase:
+            return events  # its time ran out first
+        self._finish(
+            EndReason.FORM_LOST,
+            self._active(now),
+            now,
+            events,
+            why=CAMERA,
+            held_to=self._active(min(lost_at, now)),
+        )
+        events += self._catch_up(now)
         return events
 
     def skip(self) -> list[Event]:

@@ -167,6 +167,7 @@ class Step:
     # hold, timed, rest
     seconds: float | None = None
     as_long_as_you_can: bool = False
+    form_check: bool = False  # the camera may watch this hold's body line (qltimer.formcheck)
     # reps
     reps: int | None = None
     cadence: float | None = None
@@ -306,7 +307,7 @@ COMMON_STEP_KEYS = (
     "cue",
 )
 KIND_KEYS: dict[StepKind, tuple[str, ...]] = {
-    StepKind.HOLD: ("seconds", "as_long_as_you_can"),
+    StepKind.HOLD: ("seconds", "as_long_as_you_can", "form_check"),
     StepKind.REPS: ("reps", "cadence"),
     StepKind.LAPS: ("laps", "distance_m", "load_kg", "lap_seconds"),
     StepKind.TIMED: ("seconds", "rhythm", "rhythm_words"),
@@ -829,6 +830,7 @@ def _build_step(
             raw, kp, "seconds", *WORK_RANGE, required=True, where=what
         )
         extra["as_long_as_you_can"] = open_ended = c.boolean(raw, kp, "as_long_as_you_can", False)
+        extra["form_check"] = c.boolean(raw, kp, "form_check", False)
     elif kind is StepKind.REPS:
         extra["reps"] = reps = c.integer(raw, kp, "reps", 1, 500, required=True, where=what)
         extra["cadence"] = cadence = c.number(raw, kp, "cadence", 0.5, 60.0)

@@ -15,6 +15,7 @@ from typing import Any
 
 from qltimer import paths
 from qltimer.files import ReadError, read_bounded, replacing, shown_path
+from qltimer.formcheck import ANGLE_RANGE, CALIBRATE_RANGE, DROP_RANGE, LOST_AFTER_RANGE, Thresholds
 from qltimer.speech import DEFAULT_VOICE, RATES, VOICES
 
 FILE_NAME = "settings.json"
@@ -50,6 +51,24 @@ class Settings:
     window_height: int | None = None
     window_maximized: bool = False
     window_full_screen: bool = False
+    # The camera form check (side-plank holds marked form_check): off until the person turns it
+    # on; whether they have been told what it does with the picture; and the rule's thresholds
+    # (qltimer.formcheck.Thresholds), which may be set here by hand.
+    camera_check: bool = False
+    camera_told: bool = False
+    camera_calibrate: float = 1.5  # seconds
+    camera_drop: float = 0.035  # body lengths
+    camera_angle: float = 8.0  # degrees
+    camera_lost_after: float = 1.0  # seconds
+
+    @property
+    def camera_thresholds(self) -> Thresholds:
+        return Thresholds(
+            calibrate=self.camera_calibrate,
+            drop=self.camera_drop,
+            angle=self.camera_angle,
+            lost_after=self.camera_lost_after,
+        )
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -82,7 +101,7 @@ class Settings:
         for f in fields(cls):
             value = raw.get(f.name)
             if _valid(f.name, value, getattr(out, f.name)):
-                setattr(out, f.name, value)
+                setattr(out, f.name, float(value) if f.name in _CAMERA_RANGES else value)  # type: ignore[arg-type]
         out.volume = max(0, min(100, out.volume))
         if out.theme not in THEMES:
             out.theme = "auto"
@@ -131,7 +150,18 @@ def _set_aside(path: Path) -> str:
     )
 
 
+_CAMERA_RANGES = {
+    "camera_calibrate": CALIBRATE_RANGE,
+    "camera_drop": DROP_RANGE,
+    "camera_angle": ANGLE_RANGE,
+    "camera_lost_after": LOST_AFTER_RANGE,
+}
+
+
 def _valid(name: str, value: Any, default: Any) -> bool:
+    if name in _CAMERA_RANGES:
+        low, high = _CAMERA_RANGES[name]
+        return type(value) in (int, float) and low <= value <= high
     if name in ("window_x", "window_y"):
         return type(value) is int and -MAX_COORD <= value <= MAX_COORD
     if name in ("window_width", "window_height"):

@@ -192,6 +192,15 @@ def held_said(seconds: int) -> str:
     return sentence(duration(seconds))
 
 
+def form_lost_shown(seconds: int) -> str:
+    return f"Form lost: {seconds} s held"
+
+
+def form_lost_said(seconds: int) -> str:
+    """The camera ended a hold: "Form lost. Forty-seven seconds." """
+    return f"Form lost. {sentence(duration(seconds))}"
+
+
 def user_said(text: str) -> str:
     """The person's own prompt as said: their words, as a sentence."""
     return sentence(text)
@@ -215,3 +224,31 @@ def result_said(holds: Sequence[tuple[Side, int]], laps: Iterable[int] = ()) -> 
     if total:
         return sentence(f"{number(total)} lap" + ("" if total == 1 else "s"))
     return ""
+
+
+# -- the camera form check ------------------------------------------------------------------------
+
+CAMERA_PRIVACY = (
+    "Camera check: each picture becomes a few body points on this computer and is thrown away. "
+    "Nothing is saved or sent."
+)
+CAMERA_ABOUT = """\
+The camera form check watches a side plank the way a tester would: when your hips drop out of \
+line for about a second, it ends the hold and keeps the time up to that moment. Your history \
+marks that hold "form lost (camera)".
+
+It works only in side-plank holds marked for it (the side plank and the side plank test), and \
+the camera is on only during those holds and the get-ready before them. Turn it on or off \
+with V during a session, or in this menu.
+
+Put the camera low, in front of you, about 2 to 3 metres away, so your whole body from head to \
+feet is in the picture. In the get-ready, an outline shows what the camera sees. For the first \
+second and a half of each hold it learns your own straight line; it never stops a hold then. \
+Enter still ends a hold whenever you choose.
+
+Your picture stays on this computer: each frame becomes a few body points in memory and is then \
+thrown away. No picture is ever saved, and nothing is sent anywhere.
+
+It has been tested on drawn figures, not yet on real people: if it stops too early or too \
+late, its thresholds can be changed (see the README).\
+"""

@@ -34,6 +34,7 @@ blip() {  # name, low Hz, high Hz: two short notes, rising, 0.14 s in all
 }
 say go "Go"
 say done "Done"
+say form-lost "Form lost"
 say rest "Rest"
 say get-ready "Get ready"
 say left-side "Left side"

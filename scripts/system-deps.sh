@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install the system packages qltimer needs on Debian/Ubuntu, but only those that are missing.
 # Used by `make run` and `make test`; safe to run again (it does nothing when all is present).
-#   scripts/system-deps.sh          runtime + build needs (ALSA headers, compiler, Qt's X11 libs)
+#   scripts/system-deps.sh          runtime + build needs (ALSA headers, compiler, Qt's X11 libs,
+#                                   and what QtMultimedia needs for the camera form check)
 #   scripts/system-deps.sh --test   also what the end-to-end tests use (Xvfb, xdotool, and
 #                                   Openbox to frame windows as a desktop would) and the
 #                                   validators of the desktop entry and AppStream metadata
@@ -41,6 +42,12 @@ libxcb-xinerama0
 libxcb-xkb1
 fonts-dejavu-core
 flite
+libpulse0
+libxext6
+libxrandr2
+libdrm2
+libgssapi-krb5-2
+libbrotli1
 "
 if [ "${1:-}" = "--test" ]; then
     needs="$needs

@@ -153,3 +153,28 @@ def test_reset_forgives_a_long_pause() -> None:
     c.boot = (c.boot or 0) + 300
     watch.reset()
     assert watch.check() is None
+
+
+def test_camera_thresholds_are_read_value_by_value(tmp_path: Path) -> None:
+    """The camera rule's thresholds can be set by hand in settings.json; each is checked on its
+    own, so one out of range falls back to its default and the others are kept."""
+    path = tmp_path / "settings.json"
+    path.write_text(
+        json.dumps(
+            {
+                "camera_check": True,
+                "camera_drop": 0.05,
+                "camera_angle": 12,  # a whole number is a number of degrees too
+                "camera_lost_after": 60.0,  # out of range: the default
+                "camera_calibrate": "2",  # not a number: the default
+            }
+        ),
+        encoding="utf-8",
+    )
+    s = Settings.load(path)
+    assert s.camera_check is True
+    t = s.camera_thresholds
+    assert (t.drop, t.angle, t.lost_after, t.calibrate) == (0.05, 12.0, 1.0, 1.5)
+    assert isinstance(s.camera_angle, float)
+    s.save(path)
+    assert Settings.load(path).camera_thresholds == t

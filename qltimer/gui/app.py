@@ -53,9 +53,10 @@ from qltimer.recording import RescueReport, import_rescued
 from qltimer.script import Session
 from qltimer.sessioncache import SessionCache
 from qltimer.settings import Settings, place_window
-from qltimer.words import SAMPLE, side_label
+from qltimer.words import CAMERA_ABOUT, CAMERA_PRIVACY, SAMPLE, side_label
 
 if TYPE_CHECKING:
+    from qltimer.gui.camera import CameraCheck
     from qltimer.gui.history_window import HistoryWindow
     from qltimer.gui.run_view import RunView
     from qltimer.gui.summary import SummaryView
@@ -262,9 +263,12 @@ class MainWindow(QMainWindow):
             speak=self.settings.speech and not self.player.muted,
             voice=self.settings.speech_voice,
             rate=self.settings.speech_rate,
+            camera_factory=self.make_camera,
         )
+        controller.set_camera_check(self.settings.camera_check)
         view = RunView(controller, dark=self.dark, high_contrast=self.settings.high_contrast)
         view.theme_toggled.connect(lambda _on: self.remember())
+        view.camera_toggled.connect(self.set_camera_check)
         controller.pain_stopped.connect(self.on_pain_stopped)
         self.stack.addWidget(view)
         self.stack.setCurrentWidget(view)
@@ -537,6 +541,46 @@ class MainWindow(QMainWindow):
             self.run_view.set_high_contrast(on)
         self.remember()
 
+    # -- the camera form check ---------------------------------------------------------------------
+    def make_camera(self) -> CameraCheck:
+        """The run's camera form check, with the person's thresholds (settings.json)."""
+        from qltimer.gui.camera import CameraCheck
+
+        return CameraCheck(self.clock, self.settings.camera_thresholds)
+
+    @Slot(bool)
+    def set_camera_check(self, on: bool) -> None:
+        """The camera form check on or off (V in a session, or the Camera menu); kept for next
+        time. The first time it goes on, the person is told what happens to the picture."""
+        self.settings.camera_check = on
+        self.camera_action.setChecked(on)
+        view = self.run_view
+        if view is not None and view.controller.camera_on != on:
+            view.controller.set_camera_check(on)
+        if on and not self.settings.camera_told:
+            self.settings.camera_told = True
+            if view is not None:  # no window over a running session: a line on its screen
+                view.controller.show_notice("camera-privacy", CAMERA_PRIVACY)
+                QTimer.singleShot(20_000, lambda: view.controller.show_notice("camera-privacy", ""))
+            else:
+                self.show_camera_privacy()
+        self.remember()
+
+    @Slot()
+    def show_camera_privacy(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "The camera form check - qltimer",
+            CAMERA_ABOUT,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
     @Slot()
     def choose_theme(self, choice: str) -> None:
         """The person chose a theme in the View menu: show it and keep it for next time."""
@@ -697,6 +741,14 @@ class MainWindow(QMainWindow):
         self.contrast_action.setChecked(self.settings.high_contrast)
         self.contrast_action.triggered.connect(self.set_high_contrast)
         view_menu.addAction(self.contrast_action)
+        camera_menu = self.menuBar().addMenu("&Camera")
+        self.camera_action = QAction("Camera &form check for side planks (V)", self, checkable=True)
+        self.camera_action.setChecked(self.settings.camera_check)
+        self.camera_action.triggered.connect(self.set_camera_check)
+        camera_menu.addAction(self.camera_action)
+        about_camera = QAction("&What the camera check does", self)
+        about_camera.triggered.connect(self.show_camera_privacy)
+        camera_menu.addAction(about_camera)
         help_menu = self.menuBar().addMenu("H&elp")
         for text, slot, keys in (
             ("&Safety advice", self.show_safety, "F1"),

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from PySide6.QtCore import QObject, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
@@ -61,6 +62,8 @@ from qltimer.engine import (
     expand,
 )
 from qltimer.formats import countdown_text, format_dose, format_seconds
+from qltimer.formcheck import Reading, State
+from qltimer.gui.camera import CameraCheck, Seen, camera_phase, outline_segments
 from qltimer.gui.inhibit import ScreenInhibitor
 from qltimer.gui.saving import SaveKeeper
 from qltimer.gui.theme import DARK, HIGH_CONTRAST, LIGHT, run_colors
@@ -117,6 +120,8 @@ class RunController(QObject):
         cue_fired(object): a CueDue happened (sound already sent).
         ticked(object): a new Snapshot to show.
         notice_changed(str): a one-line notice to show ("" clears it).
+        camera_seen(object, object): the camera check's Seen and Reading (or None), and
+            (None, None) when the camera goes off.
         pain_stopped(object): P was pressed (a PainStopped), or None once the person chose.
         finished(str, str): session UUID ("" when not saved) and status.
     """
@@ -126,6 +131,7 @@ class RunController(QObject):
     cue_fired = Signal(object)
     ticked = Signal(object)
     notice_changed = Signal(str)
+    camera_seen = Signal(object, object)
     finished = Signal(str, str)
 
     def __init__(
@@ -144,11 +150,13 @@ class RunController(QObject):
         speak: bool = False,
         voice: str = DEFAULT_VOICE,
         rate: float = 1.0,
+        camera_factory: Callable[[], CameraCheck] | None = None,
         parent: QObject | None = None,
     ) -> None:
-        """*speak*: render the run's phrases with the speech engine's *voice* at *rate* as it
-        starts, and say them in place of the recorded cues once each is ready (see
-        :mod:`qltimer.phrases`)."""
+        """*camera_factory*: makes the camera form check when it is first wanted (see
+        :meth:`set_camera_check`). *speak*: render the run's phrases with the speech engine's
+        *voice* at *rate* as it starts, and say them in place of the recorded cues once each is
+        ready (see :mod:`qltimer.phrases`)."""
         super().__init__(parent)
         # Without a history (it could not be opened) the run can still go to a rescue file.
         self.record = history is not None or record_without_history
@@ -188,6 +196,9 @@ class RunController(QObject):
         self.timer.setSingleShot(True)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.timeout.connect(self.tick)
+        self.camera_factory = camera_factory
+        self.camera_on = False  # the person turned the camera check on (V, or the menu)
+        self.camera: CameraCheck | None = None
 
     # -- driving -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -286,6 +297,7 @@ class RunController(QObject):
                 self.show_notice("window", "")
             elif isinstance(event, SessionEnded):
                 self.inhibitor.release()
+                self._follow_camera()
                 self._say_result(event)
                 if self.recorder is not None:
                     self.recorder.session_ended(event.status.value, event.at)
@@ -299,9 +311,62 @@ class RunController(QObject):
                 print(f"qltimer: no sound: {detail}", file=sys.stderr)
             self.show_notice("sound", self.player.notice)
         snap = self.run.snapshot()
+        self._follow_camera(
+            new_hold=any(isinstance(e, PhaseStarted | Resumed) for e in events)
+            or any(isinstance(e, PainStopped) for e in events)
+        )
         self._ask_held(snap)
         self.ticked.emit(snap)
         self._schedule()
+
+    # -- the camera form check -------------------------------------------------------------------
+    def set_camera_check(self, on: bool) -> None:
+        """Turn the camera form check on or off for this run's form-checked holds."""
+        self.camera_on = on
+        if not on:
+            self.show_notice("camera", "")
+        self._follow_camera(new_hold=True)
+
+    def camera_wanted(self) -> str | None:
+        """ "hold", "ready" or None: what the camera is for right now (see camera_phase)."""
+        run = self.run
+        if not self.camera_on or not run.started or run.finished or run.paused:
+            return None
+        if run.pain_stop is not None:
+            return None
+        return camera_phase(run.phase, run.next_phase)
+
+    def _follow_camera(self, new_hold: bool = False) -> None:
+        """Open the camera for a form-checked hold and its get-ready, close it otherwise; begin
+        judging afresh as each such hold starts (or goes on after a pause)."""
+        want = self.camera_wanted()
+        camera = self.camera
+        if want is None:
+            if camera is not None and camera.is_open:
+                camera.close()
+                self.camera_seen.emit(None, None)
+            return
+        if camera is None:
+            if self.camera_factory is None:
+                return
+            camera = self.camera = self.camera_factory()
+            camera.form_lost.connect(self.on_form_lost)
+            camera.notice.connect(lambda text: self.show_notice("camera", text))
+            camera.seen.connect(self.camera_seen)
+        if camera.failed:
+            return
+        camera.open()
+        if want == "hold":
+            if new_hold or not camera.watching:
+                camera.watch_hold()
+        elif camera.watching:
+            camera.stop_watching()
+
+    @Slot(float)
+    def on_form_lost(self, lost_at: float) -> None:
+        """The camera saw the body line go at clock time *lost_at*: the hold ends, recorded as
+        held until then, like a tester stopping the clock."""
+        self._handle(self.run.form_lost(lost_at))
 
     def _ask_held(self, snap: Snapshot) -> None:
         """In a hold, have the time held ready to say a second or two before it can be needed:
@@ -317,6 +382,9 @@ class RunController(QObject):
             return  # asked already this second
         self._held_second = now
         near = [words.held_said(n) for n in (now, now + 1, now + 2, now - 1) if n >= 0]
+        if self.camera is not None and self.camera.watching:
+            # The camera ends a hold about a second after form went: "Form lost. N seconds."
+            near += [words.form_lost_said(n) for n in (now - 1, now - 2, now) if n >= 0]
         # The seconds gone by are let go, so a long hold keeps four short phrases, not one a
         # second (about 130 KB each, scaled copy included).
         self.phrases.forget(self._held - set(near))
@@ -388,6 +456,8 @@ class RunController(QObject):
         """Leave without ending (the window is closing): release what we hold."""
         self.timer.stop()
         self.inhibitor.release()
+        if self.camera is not None:
+            self.camera.shut_down()
         if self.phrases is not None and not self.run.finished:
             self.phrases.stop()  # a finished run's bank ends by itself, after the result
 
@@ -591,6 +661,82 @@ def breath_state(phase: Phase, elapsed: float) -> tuple[str, float, int]:
 # -- the view ------------------------------------------------------------------------------------
 
 
+class CameraPanel(QWidget):
+    """The camera check's corner: a live outline of the body the model found (never the picture
+    itself) so the person can place the camera, and a few words on what the check sees."""
+
+    WORDS: ClassVar[dict[State, str]] = {
+        State.NOBODY: "Nobody in view",
+        State.CALIBRATING: "Learning your line",
+        State.GOOD: "Line held",
+        State.BAD: "Hips out of line",
+        State.LOST: "Form lost",
+    }
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("camera check")
+        self.seen: Seen | None = None
+        self.words = "Camera starting"
+        self.color = QColor("#ffffff")
+        self.text_px = 18
+
+    def show_seen(self, seen: Seen | None, reading: Reading | None) -> None:
+        self.seen = seen
+        if seen is None:
+            self.words = "Camera starting"
+        elif reading is not None:
+            self.words = self.WORDS[reading.state]
+        elif seen.points is None or seen.line is None:
+            self.words = "Nobody in view"
+        else:
+            self.words = "You're in view"
+        self.setAccessibleDescription(self.words)
+        self.update()
+
+    def set_look(self, color: QColor, text_px: int) -> None:
+        self.color = color
+        self.text_px = text_px
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = QFont(self.font())
+        font.setPixelSize(self.text_px)
+        font.setBold(True)
+        p.setFont(font)
+        text_h = QFontMetrics(font).height()
+        box = QRectF(self.rect()).adjusted(2, 2, -2, -text_h - 6)
+        p.setPen(QPen(self.color, 2))
+        p.drawRoundedRect(box, 8, 8)
+        seen = self.seen
+        points = seen.points if seen is not None else None
+        if seen is not None and points is not None and seen.width and seen.height:
+            # The picture's shape, fitted in the box: the outline where the camera saw it.
+            scale = min(box.width() / seen.width, box.height() / seen.height)
+            ox = box.x() + (box.width() - seen.width * scale) / 2
+            oy = box.y() + (box.height() - seen.height * scale) / 2
+
+            def at(i: int) -> QPointF:
+                x, y, _v = points[i]
+                return QPointF(ox + x * seen.width * scale, oy + y * seen.height * scale)
+
+            p.setPen(QPen(self.color, max(3.0, box.width() / 60)))
+            for a, b in outline_segments():
+                if points[a][2] >= 0.5 and points[b][2] >= 0.5:
+                    p.drawLine(at(a), at(b))
+            if points[0][2] >= 0.5:  # the head, round the nose
+                p.drawEllipse(at(0), box.width() / 30, box.width() / 30)
+        p.setPen(self.color)
+        p.drawText(
+            QRectF(0, self.height() - text_h - 2, self.width(), text_h),
+            Qt.AlignmentFlag.AlignCenter,
+            self.words,
+        )
+        p.end()
+
+
 @dataclass(frozen=True)
 class Sizes:
     """Pixel font sizes for a run screen of a given size: larger windows, larger words.
@@ -765,10 +911,12 @@ class RunView(QWidget):
     Signals:
         help_toggled(bool): the keys overlay was shown or hidden.
         theme_toggled(bool): high contrast was switched on (True) or off with C.
+        camera_toggled(bool): the camera form check was switched on or off with V.
     """
 
     help_toggled = Signal(bool)
     theme_toggled = Signal(bool)
+    camera_toggled = Signal(bool)
 
     KEYS = (
         ("Space", "pause / go on"),
@@ -781,6 +929,7 @@ class RunView(QWidget):
         ("Esc", "end the session (what you did is kept)"),
         ("F11", "full screen"),
         ("C", "high contrast on / off"),
+        ("V", "camera form check on / off"),
         ("?", "this help"),
         ("F1", "safety advice"),
     )
@@ -811,6 +960,7 @@ class RunView(QWidget):
         controller.cue_fired.connect(self.on_cue_fired)
         controller.notice_changed.connect(self.on_notice)
         controller.pain_stopped.connect(self.on_pain_stopped)
+        controller.camera_seen.connect(self.on_camera_seen)
         self._flash_timer = QTimer(self)
         self._flash_timer.setSingleShot(True)
         self._flash_timer.timeout.connect(self.on_flash_over)
@@ -858,6 +1008,8 @@ class RunView(QWidget):
         self.next.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.notice = self._label("notice", "runNotice")
         self.notice.setVisible(False)
+        self.camera_panel = CameraPanel(self)
+        self.camera_panel.setVisible(False)
 
         self.button_row = QWidget(self)
         self.button_row.setObjectName("runButtons")
@@ -1038,6 +1190,15 @@ class RunView(QWidget):
             pacer_w = min(digits_h, round(inner * 0.3))
             self.big.setGeometry(left, y, inner - pacer_w - gap, digits_h)
             self.pacer.setGeometry(right - pacer_w, y, pacer_w, digits_h)
+        elif self.camera_panel.isVisibleTo(self):
+            # A 4:3 picture's outline with a line of words under it, beside the countdown.
+            text_px = max(14, round(s.small))
+            words_h = QFontMetrics(_font(base, text_px, bold=True)).height() + 8
+            cam_w = min(round(inner * 0.3), round((digits_h - words_h) * 4 / 3))
+            cam_h = min(digits_h, round(cam_w * 3 / 4) + words_h)
+            self.big.setGeometry(left, y, inner - cam_w - gap, digits_h)
+            self.camera_panel.setGeometry(right - cam_w, y + (digits_h - cam_h) // 2, cam_w, cam_h)
+            self.camera_panel.set_look(QColor(self._colors.text), text_px)
         else:
             self.big.setGeometry(left, y, inner, digits_h)
 
@@ -1390,6 +1551,7 @@ class RunView(QWidget):
             Qt.Key.Key_Question: self.toggle_help,
             Qt.Key.Key_F11: self.toggle_fullscreen,
             Qt.Key.Key_C: self.toggle_high_contrast,
+            Qt.Key.Key_V: self.toggle_camera,
         }
         action = actions.get(Qt.Key(key))
         if action is None:
@@ -1411,6 +1573,26 @@ class RunView(QWidget):
     def toggle_high_contrast(self) -> None:
         self.set_high_contrast(not self.high_contrast)
         self.theme_toggled.emit(self.high_contrast)
+
+    @Slot()
+    def toggle_camera(self) -> None:
+        """V: the camera form check on or off (the window keeps the choice for next time)."""
+        on = not self.controller.camera_on
+        self.controller.set_camera_check(on)
+        self._set_words("Camera check on" if on else "Camera check off")
+        self._words_timer.start(int(WORDS_STAY * 1000))
+        self.camera_toggled.emit(on)
+
+    @Slot(object, object)
+    def on_camera_seen(self, seen: Seen | None, reading: Reading | None) -> None:
+        """The camera's outline beside the countdown while the camera is on; gone when it
+        goes off."""
+        on = self.controller.camera is not None and self.controller.camera.is_open
+        if on:
+            self.camera_panel.show_seen(seen, reading)
+        if on != self.camera_panel.isVisible():
+            self.camera_panel.setVisible(on)
+            self._relayout()
 
     @Slot()
     def toggle_help(self) -> None:
