@@ -1,7 +1,10 @@
 """qltimer.pose with the real bundled BlazePose models and real LiteRT inference: no mocks.
 
-Skipped only when the camera extra's runtime (ai_edge_litert) is not installed. The figure is
-tests/data/pose/standing.png, drawn by scripts/render_pose_figure.py (640x480, facing the camera).
+Skipped only when the camera extra's runtime (ai_edge_litert) is not installed. The pictures in
+tests/data/pose are 640x480: standing.png, drawn by scripts/render_pose_figure.py (facing the
+camera); side-plank-left.png (propped on the left forearm, head at the image's right) and
+nobody.png (the same room, empty), stills of the mannequin that scripts/render_pose_videos.py draws
+for the form-check fixtures.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from qltimer import pose
 from qltimer.pose import LANDMARK_NAMES, PoseEstimator, PoseUnavailable, load_estimator
 from tests.conftest import REPO
 
-FIGURE = REPO / "tests" / "data" / "pose" / "standing.png"
+FIXTURES = REPO / "tests" / "data" / "pose"
+FIGURE = FIXTURES / "standing.png"
 MODELS = REPO / "assets" / "pose"
 
 
@@ -62,6 +66,31 @@ def test_nobody_in_a_blank_or_a_noise_frame(estimator: PoseEstimator) -> None:
     assert estimator.estimate(np.full((480, 640, 3), 200, np.uint8)) is None
     noise = np.random.default_rng(1).integers(0, 256, (480, 640, 3), dtype=np.uint8)
     assert estimator.estimate(noise) is None
+
+
+def test_nobody_in_the_empty_room(estimator: PoseEstimator) -> None:
+    estimator.reset()
+    assert estimator.estimate(read_rgb(FIXTURES / "nobody.png")) is None
+
+
+def test_a_side_plank_reads_as_one(estimator: PoseEstimator) -> None:
+    estimator.reset()
+    found = estimator.estimate(read_rgb(FIXTURES / "side-plank-left.png"))
+    assert found is not None and found.score > 0.9
+    at = {name: pixel(found, name) for name in LANDMARK_NAMES}
+    # Propped on the left forearm: head at the right, feet at the left, left side the lower one.
+    assert at["nose"][0] > at["left_shoulder"][0] > at["left_hip"][0] > at["left_knee"][0]
+    assert at["left_knee"][0] > at["left_ankle"][0]
+    assert at["left_shoulder"][1] > at["right_shoulder"][1] + 30
+    assert at["left_elbow"][1] > at["left_shoulder"][1] + 30  # the elbow under the shoulder
+    # A straight body: shoulders, hips and ankles (centres) on one line, within 10 degrees.
+    centre = {
+        j: np.mean([at[f"left_{j}"], at[f"right_{j}"]], axis=0)
+        for j in ("shoulder", "hip", "ankle")
+    }
+    upper, lower = centre["shoulder"] - centre["hip"], centre["ankle"] - centre["hip"]
+    cosine = upper @ lower / (np.linalg.norm(upper) * np.linalg.norm(lower))
+    assert np.degrees(np.arccos(cosine)) > 170
 
 
 def test_the_figure_s_joints_are_where_they_were_drawn(
