@@ -109,7 +109,8 @@ class _Model:
 
     def run(self, tensor: npt.NDArray[np.float32]) -> list[Any]:
         """The outputs for one input image (batch dimension dropped)."""
-        self.interpreter.set_tensor(self.input, tensor[np.newaxis].astype(np.float32))
+        batch = np.ascontiguousarray(tensor[np.newaxis], dtype=np.float32)
+        self.interpreter.set_tensor(self.input, batch)
         self.interpreter.invoke()
         return [self.interpreter.get_tensor(i)[0] for i in self.outputs]
 
@@ -148,7 +149,7 @@ class PoseEstimator:
 
     def estimate(self, rgb: npt.NDArray[np.uint8]) -> Pose | None:
         """The pose in an HxWx3 uint8 RGB frame, or None when nobody is found."""
-        if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+        if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8 or 0 in rgb.shape:
             raise ValueError(f"expected an HxWx3 uint8 RGB image, got {rgb.shape} {rgb.dtype}")
         roi = self._roi if self._roi is not None else self._detect(rgb)
         if roi is None:
@@ -161,7 +162,9 @@ class PoseEstimator:
         height, width = rgb.shape[:2]
         # The whole frame, letterboxed into the square input (zero border, as MediaPipe).
         frame: Roi = (width / 2, height / 2, float(max(width, height)), 0.0)
-        tensor = _crop(rgb, frame, DETECTOR_SIZE, zero_border=True) / 127.5 - 1.0
+        tensor = _crop(rgb, frame, DETECTOR_SIZE, zero_border=True)
+        tensor *= 1 / 127.5  # to -1..1
+        tensor -= 1
         raw, logits = self._detector.run(tensor)
         scores = _sigmoid(np.clip(logits[:, 0], -100.0, 100.0))
         keep = scores >= MIN_DETECTION_SCORE
@@ -181,12 +184,15 @@ class PoseEstimator:
 
     def _landmarks(self, rgb: npt.NDArray[np.uint8], roi: Roi) -> tuple[Pose | None, Roi | None]:
         """The pose inside *roi* and the ROI for the next frame (both None if nobody is there)."""
-        tensor = _crop(rgb, roi, LANDMARK_SIZE, zero_border=False) / np.float32(255.0)
+        tensor = _crop(rgb, roi, LANDMARK_SIZE, zero_border=False)
+        tensor *= 1 / 255  # to 0..1
         raw, flag, heatmap = self._landmarker.run(tensor)
         presence = float(flag[0])
         if presence < MIN_PRESENCE:
             return None, None
-        values = raw.reshape(39, 5)  # x, y, z, visibility, presence; 33 landmarks, 6 auxiliary
+        # 39 landmarks of x, y, z, visibility, presence: the 33 of LANDMARK_NAMES, then the
+        # alignment points (33: hip centre, 34: full-body scale point) and 4 unused.
+        values = raw.reshape(39, 5)
         points = _refine(values[:, :2] / LANDMARK_SIZE, heatmap)
         xy = _to_image(points, roi)
         height, width = rgb.shape[:2]
@@ -251,43 +257,68 @@ def _crop(
     """The ROI resampled to size x size (float32, 0..255), bilinear. As MediaPipe's OpenCV warp,
     output pixel (i, j) samples the ROI point (j / size, i / size), and image pixel centres sit
     on whole coordinates. Outside the image: black, or the nearest edge pixel."""
-    grid = np.arange(size, dtype=np.float64) / size
-    u = np.stack(np.meshgrid(grid, grid), axis=-1)  # [i, j] = (j / size, i / size)
-    xy = _to_image(u, roi)
-    padded = np.pad(rgb, ((1, 1), (1, 1), (0, 0)), mode="constant" if zero_border else "edge")
-    height, width = padded.shape[:2]
-    # Shift by the one-pixel pad; anything further out reads the pad ring.
-    x = np.clip(xy[..., 0] + 1, 0, width - 1)
-    y = np.clip(xy[..., 1] + 1, 0, height - 1)
-    x0 = np.minimum(x.astype(np.intp), width - 2)
-    y0 = np.minimum(y.astype(np.intp), height - 2)
-    fx = (x - x0).astype(np.float32)[..., np.newaxis]
-    fy = (y - y0).astype(np.float32)[..., np.newaxis]
-    top = padded[y0, x0] * (1 - fx) + padded[y0, x0 + 1] * fx
-    bottom = padded[y0 + 1, x0] * (1 - fx) + padded[y0 + 1, x0 + 1] * fx
-    result: npt.NDArray[np.float32] = top * (1 - fy) + bottom * fy
-    return result
+    cx, cy, side, rotation = roi
+    cos, sin = math.cos(rotation) * side / size, math.sin(rotation) * side / size
+    k = np.arange(size, dtype=np.float32) - size / 2  # column j or row i, from the centre
+    i, j = k[:, np.newaxis], k[np.newaxis, :]
+    # Sample in the order that reads the image row by row (cache): column by column when the
+    # ROI is turned nearer 90 than 0 degrees (a side plank), and transpose after.
+    by_column = abs(sin) > abs(cos)
+    if by_column:
+        i, j = j, i
+    x = (cx + cos * j - sin * i).ravel()  # _to_image, inline
+    y = (cy + sin * j + cos * i).ravel()
+    x0, y0 = np.floor(x), np.floor(y)
+    fx, fy = (x - x0)[:, np.newaxis], (y - y0)[:, np.newaxis]
+    height, width = rgb.shape[:2]
+    # The two columns and two rows each output pixel blends, clamped into the image.
+    cols = [np.clip(x0 + d, 0, width - 1).astype(np.int32) for d in (0, 1)]
+    rows = [np.clip(y0 + d, 0, height - 1).astype(np.int32) for d in (0, 1)]
+    pixels = rgb.reshape(-1, 3)
+
+    def at(dx: int, dy: int) -> npt.NDArray[np.float32]:
+        index = rows[dy] * width + cols[dx]
+        values: npt.NDArray[np.float32] = np.take(pixels, index, axis=0).astype(np.float32)
+        if zero_border:  # a neighbour that had to be clamped is outside: black
+            values[(cols[dx] != x0 + dx) | (rows[dy] != y0 + dy)] = 0
+        return values
+
+    # upper = top_left + (top_right - top_left) * fx, and so on, in place: fewer big temporaries.
+    upper, lower = at(1, 0), at(1, 1)
+    for row, left in ((upper, at(0, 0)), (lower, at(0, 1))):
+        row -= left
+        row *= fx
+        row += left
+    lower -= upper
+    lower *= fy
+    lower += upper
+    result: npt.NDArray[np.float32] = lower.reshape(size, size, 3)
+    return result.transpose(1, 0, 2) if by_column else result
 
 
 def _refine(points: npt.NDArray[Any], heatmap: npt.NDArray[np.float32]) -> npt.NDArray[Any]:
     """RefineLandmarksFromHeatmapCalculator (kernel 7): each landmark moves to the
     sigmoid-weighted mean cell of the 7x7 heatmap window at it, when that window's best
     confidence reaches 0.5. *points* are 0..1 of the ROI square."""
-    side = heatmap.shape[0]
-    refined = points.copy()
-    half = (HEATMAP_KERNEL - 1) // 2
-    for k, (px, py) in enumerate(points):
-        col, row = int(px * side), int(py * side)  # truncation toward zero, as the C++
-        if not (0 <= col < side and 0 <= row < side):
-            continue
-        rows = slice(max(0, row - half), min(side, row + half + 1))
-        cols = slice(max(0, col - half), min(side, col + half + 1))
-        confidence = _sigmoid(heatmap[rows, cols, k])
-        total = confidence.sum()
-        if confidence.max() >= MIN_HEATMAP_CONFIDENCE and total > 0:
-            ys, xs = np.mgrid[rows, cols]
-            refined[k] = ((xs * confidence).sum(), (ys * confidence).sum()) / (total * side)
-    return refined
+    side, count = heatmap.shape[0], len(points)
+    half = HEATMAP_KERNEL // 2
+    cells = np.trunc(points * side).astype(np.intp)  # (column, row), toward zero as the C++
+    inside = ((cells >= 0) & (cells < side)).all(axis=1)
+    cells = np.clip(cells, 0, side - 1)
+    offsets = np.arange(-half, half + 1)
+    cols = cells[:, 0, np.newaxis, np.newaxis] + offsets[np.newaxis, np.newaxis, :]
+    rows = cells[:, 1, np.newaxis, np.newaxis] + offsets[np.newaxis, :, np.newaxis]
+    # Windows cut short at the heatmap's edges: a border of -inf weighs nothing.
+    padded = np.pad(heatmap, ((half, half), (half, half), (0, 0)), constant_values=-np.inf)
+    channel = np.arange(count)[:, np.newaxis, np.newaxis]
+    confidence = _sigmoid(padded[rows + half, cols + half, channel])  # count x 7 x 7
+    total = confidence.sum(axis=(1, 2))
+    refine = inside & (confidence.max(axis=(1, 2)) >= MIN_HEATMAP_CONFIDENCE) & (total > 0)
+    weighted = np.stack(
+        [(confidence * cols).sum(axis=(1, 2)), (confidence * rows).sum(axis=(1, 2))]
+    )
+    mean = weighted.T / (np.where(total > 0, total, 1)[:, np.newaxis] * side)
+    return np.where(refine[:, np.newaxis], mean, points)
 
 
 def _sigmoid(x: npt.NDArray[Any]) -> npt.NDArray[Any]:

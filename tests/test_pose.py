@@ -155,6 +155,8 @@ def test_any_frame_size_is_taken_and_a_wrong_array_is_refused(
         estimator.estimate(figure.astype(np.float32))
     with pytest.raises(ValueError, match="HxWx3 uint8"):
         estimator.estimate(figure[:, :, 0])
+    with pytest.raises(ValueError, match="HxWx3 uint8"):
+        estimator.estimate(figure[:0])
 
 
 def model_dir(tmp_path: Path, detector: bytes | None, landmarks: bytes | None) -> Path:
