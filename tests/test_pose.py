@@ -9,6 +9,7 @@ for the form-check fixtures.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -215,6 +216,19 @@ def test_without_the_runtime_the_message_names_the_extra(monkeypatch: pytest.Mon
         load_estimator()
     assert str(raised.value) == pose.CAMERA_EXTRA
     assert 'pip install "qltimer[camera]"' in str(raised.value)
+
+
+def test_without_numpy_the_module_imports_and_names_the_extra() -> None:
+    code = (
+        "import sys; sys.modules['numpy'] = None\n"  # as if numpy were not installed
+        "from qltimer import pose\n"
+        "try:\n    pose.load_estimator()\n"
+        "except pose.PoseUnavailable as e:\n    print(e)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert run.stdout.strip() == pose.CAMERA_EXTRA, run.stderr
 
 
 def test_the_bundled_models_are_the_published_ones() -> None:
