@@ -14,6 +14,11 @@ pose_landmarks_to_roi) with the options of ``mp.solutions.pose.Pose(smooth_landm
 - landmarks: crop (bilinear, like OpenCV's warp), decode, refine from the heatmaps, map back;
 - tracking: the next frame's ROI comes from this frame's two alignment landmarks; the detector
   runs again only after a frame whose pose-presence score fell below 0.5 (that frame gives None).
+  MediaPipe also passes those two points through a one-euro filter (30 frames/s assumed) first;
+  we don't (no timestamps here), so a tracked frame can differ by a pixel or two, and after a
+  sudden jump we may lose the person for one frame where MediaPipe's lagging ROI holds on.
+
+bench/pose_agreement.py compares the landmarks with MediaPipe's own; bench/pose_bench.py times it.
 
 The camera extra (``ai-edge-litert`` and ``numpy``) is optional: without it, or without intact
 model files, :func:`load_estimator` raises :class:`PoseUnavailable` with one plain line.
