@@ -13,7 +13,8 @@ played as one sound, by these rules:
 3. Within a group, "done" (``WORK_END``) is dropped when a ``COMPLETE``, ``ANNOUNCE``, ``SIDE`` or
    ``GO`` cue is due with it: "switch sides", "rest", "left side" or "session complete" already
    says that the work is over. A spoken time held ("Forty-seven seconds.") says more, and stays,
-   first: "Forty-seven seconds. Rest. Next: side plank, right side." is one utterance.
+   first: "Forty-seven seconds. Rest. Next: side plank, right side." is one utterance. So does
+   "form lost", which says why the camera ended the hold: "Form lost. Switch sides."
 4. Within a group, the answer to a key ("paused", "going on", the lap blip) is dropped when
    anything else is due with it: the cue that follows the key says more (after the last lap,
    what comes next; on going on, the part's own first cue).
@@ -30,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from qltimer.engine import CueDue, CueKind, Event
+from qltimer.engine import FORM_LOST_SOUND, CueDue, CueKind, Event
 from qltimer.phrases import is_spoken
 
 TOGETHER = 0.05  # seconds: cues due within this of each other are heard as one utterance
@@ -66,7 +67,13 @@ def mix_cues(events: Iterable[Event]) -> list[Utterance]:
 def _utterance(group: list[CueDue]) -> Utterance:
     kinds = {e.cue.kind for e in group}
     if kinds & _SAYS_DONE:
-        group = [e for e in group if e.cue.kind is not CueKind.WORK_END or is_spoken(e.cue.sound)]
+        group = [
+            e
+            for e in group
+            if e.cue.kind is not CueKind.WORK_END
+            or is_spoken(e.cue.sound)
+            or e.cue.sound == FORM_LOST_SOUND
+        ]
     if kinds - _ANSWERS and kinds & _ANSWERS:
         group = [e for e in group if e.cue.kind not in _ANSWERS]
     kept: list[CueDue] = []

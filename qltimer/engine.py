@@ -144,7 +144,7 @@ def _end_cue(phase: Phase, held: float, reason: EndReason) -> Cue:
             held,
             CueKind.WORK_END,
             words.form_lost_shown(whole),
-            "form-lost",
+            FORM_LOST_SOUND,
             count=whole,
             said=words.form_lost_said(whole),
         )
@@ -310,6 +310,7 @@ PAIN = "pain"
 # The reason recorded on a hold the camera ended because the body line was lost (the side-bridge
 # test's rule): the person's true limit, so it counts like a hold they ended themselves.
 CAMERA = "form lost (camera)"
+FORM_LOST_SOUND = "form-lost"  # the recorded "Form lost" (assets/cues/form-lost.wav)
 # Parts with these reasons were cut short by something other than the person's limit: kept in the
 # history, but no record, no comparison and no measure of balance.
 CUT_SHORT = (PAIN, ENDED_HERE)

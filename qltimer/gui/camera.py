@@ -21,9 +21,12 @@ camera another program holds) gives one plain line and the hold runs as it alway
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -103,7 +106,7 @@ class PoseWorker(QObject):
     @Slot()
     def load(self) -> None:
         try:
-            from qltimer import pose
+            pose = importlib.import_module("qltimer.pose")  # numpy: only when the check is wanted
         except ImportError:
             self.loaded.emit(NO_EXTRA)
             return
@@ -173,7 +176,7 @@ class PosePipeline(QObject):
         self.worker.loaded.connect(self._on_loaded)
         self.busy = 0  # frames handed to the worker and not yet back
         self.loaded: bool | None = None  # None until the worker says
-        self._last: float | None = None
+        self._due: float | None = None  # when the next frame's turn comes
         self.offered = 0
         self.dropped = 0
 
@@ -190,18 +193,23 @@ class PosePipeline(QObject):
 
     def forget(self) -> None:
         """A new hold: the model finds the person afresh (no tracking from before)."""
-        self._last = None
+        self._due = None
         self._forget.emit()
 
     def offer(self, frame: QVideoFrame | QImage, t: float) -> bool:
-        """Hand *frame*, taken at *t*, to the model unless it comes too soon or, live, the
-        model is still busy; True when taken."""
+        """Hand *frame*, taken at *t*, to the model unless it comes before its turn or, live,
+        the model is still busy; True when taken. Turns fall every *interval* seconds (a frame
+        up to 40 % of one early takes it), so a 15 or 30 frames/s source gives 10 a second."""
         self.offered += 1
-        early = self._last is not None and t - self._last < self.interval * 0.9
-        if self.loaded is False or early or (self.busy and not self.keep_all):
+        due = self._due
+        if self.loaded is False or (due is not None and t < due - self.interval * 0.4):
             self.dropped += 1
             return False
-        self._last = t
+        if self.busy and not self.keep_all:
+            self.dropped += 1
+            return False
+        # The next turn; after a gap (or a busy model) it starts again from this frame.
+        self._due = t + self.interval if due is None else max(due + self.interval, t)
         self.busy += 1
         self._process.emit(frame, t)
         return True
@@ -531,13 +539,13 @@ def check_video_cli(path: Path, thresholds: Thresholds, *, rate: float = 1.0) ->
     """``qltimer camera-check VIDEO``: a QCoreApplication (no display needed), the check, and
     what it found, in plain words. Exit 0 when the check ran (whatever it found), 1 when it
     could not."""
-    import os
-
     if sys.platform.startswith("linux"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia*=false")
     app = QCoreApplication.instance() or QCoreApplication([sys.argv[0] if sys.argv else "qltimer"])
     assert app is not None
-    result = check_video(path, thresholds, rate=rate)
+    with _quiet_stderr():  # FFmpeg logs every frame's pixel format straight to the terminal
+        result = check_video(path, thresholds, rate=rate)
     if result.error:
         print(f"qltimer: {result.error}", file=sys.stderr)
         return 1
@@ -546,13 +554,31 @@ def check_video_cli(path: Path, thresholds: Thresholds, *, rate: float = 1.0) ->
     return 0
 
 
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """File descriptor 2 into a temporary file while the recording plays (FFmpeg and the
+    model's runtime write there, past Python); our own lines are printed after."""
+    import tempfile
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def describe_check(result: VideoCheck, thresholds: Thresholds) -> list[str]:
     """What ``camera-check`` prints: how much of the recording showed a body, when the straight
     line was learned, and when the hold would have ended (or that form held)."""
     from qltimer.formats import format_clock
 
     def at(t: float) -> str:
-        return f"{format_clock(t)} ({t:.1f} s)"
+        return f"{t:.1f} s" if t < 60 else f"{format_clock(t)} ({t:.1f} s)"
 
     shown = (
         f"{result.found} of {result.frames} frames looked at showed a body line"

@@ -297,7 +297,9 @@ class RunController(QObject):
                 self.show_notice("window", "")
             elif isinstance(event, SessionEnded):
                 self.inhibitor.release()
-                self._follow_camera()
+                if self.camera is not None:
+                    self.camera.shut_down()  # the camera's light goes off; the model's thread ends
+                    self.camera_seen.emit(None, None)
                 self._say_result(event)
                 if self.recorder is not None:
                     self.recorder.session_ended(event.status.value, event.at)

@@ -6,11 +6,8 @@ The videos are rendered into tmp_path, never committed. The player test is the p
 
 from __future__ import annotations
 
-import importlib.util
 import struct
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from PySide6.QtCore import QUrl
@@ -18,22 +15,12 @@ from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
 from pytestqt.qtbot import QtBot
 
+from tests.fixture_render import load_renderer
+
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _load_renderer() -> ModuleType:
-    name = "render_pose_videos"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    return module
-
-
-rpv = _load_renderer()
+rpv = load_renderer()
 
 
 def test_scenarios_ground_truth() -> None:
