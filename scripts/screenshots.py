@@ -332,7 +332,72 @@ def shots() -> dict[str, Callable[[QApplication], None]]:
             run.stop()
             window.close()
 
+    def camera(app: QApplication) -> None:
+        """The camera form check in the side plank test, fed rendered frames through a
+        QVideoSink (no camera here): the outline in the get-ready, the line held in the hold,
+        and the moment form is lost. With QT_SCALE_FACTOR=2 set, 1280x800 at scale 2."""
+        from PySide6.QtMultimedia import QVideoFrame, QVideoSink
+
+        from qltimer.gui.camera import CameraCheck
+        from tests.fixture_render import load_renderer
+
+        rpv = load_renderer()
+        catalog = load_catalog()
+        scaled = os.environ.get("QT_SCALE_FACTOR") == "2"
+        sizes = ((1280, 800),) if scaled else ((800, 480), (1280, 800), (1920, 1080))
+        for width, height in sizes:
+            suffix = "scale2" if scaled else f"{width}x{height}"
+            clock = FakeClock()
+            window = MainWindow(
+                catalog,
+                None,
+                player=SilentPlayer(),
+                clock=clock,
+                settings=Settings(
+                    safety_acknowledged=True, speech=False, camera_check=True, camera_told=True
+                ),
+            )
+            sink = QVideoSink()
+            window.make_camera = lambda w=window, k=sink: CameraCheck(  # type: ignore[method-assign]
+                w.clock, w.settings.camera_thresholds, w, sink=k
+            )
+            window.resize(width, height)
+            window.show()
+            view = window.start_session(catalog.sessions["side-plank-test"])
+            run = view.controller
+            camera = run.camera
+            assert camera is not None
+
+            def show(
+                scenario: str, t: float, camera: CameraCheck = camera, sink: QVideoSink = sink
+            ) -> None:
+                before = camera.log.seen
+                sink.setVideoFrame(QVideoFrame(rpv.render_frame(scenario, "left", t)))
+                while camera.log.seen == before:
+                    app.processEvents()
+
+            for i in range(20):  # two seconds into the 15 s get-ready
+                clock.tick(0.1)
+                run.tick()
+                show("straight", i / 10)
+            save(window, f"camera-get-ready-{suffix}", app)
+            while not (run.run.phase and run.run.phase.is_work):
+                clock.tick(0.25)
+                run.tick()
+            for i in range(120):  # 12 s of the hold: straight, then the sag
+                clock.tick(0.1)
+                run.tick()
+                show("sag", i / 10)
+                if i == 50:
+                    save(window, f"camera-hold-{suffix}", app)
+                if not (run.run.phase and run.run.phase.is_work):
+                    break
+            save(window, f"camera-form-lost-{suffix}", app)
+            run.stop()
+            window.close()
+
     return {
+        "camera": camera,
         "held": held,
         "faults": faults,
         "history": history,

@@ -25,6 +25,7 @@ import contextlib
 import importlib
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 FRAME_INTERVAL = 0.1  # seconds: at most 10 frames a second reach the model
 MAX_WIDTH = 640  # frames are scaled down to this width before the model sees them
 NO_PICTURE_AFTER = 4.0  # seconds without a frame from an open camera: say so
+MODEL_WAIT = 3.0  # seconds a run's start may wait for the pose model to load
 Point = tuple[float, float, float]
 
 NO_EXTRA = (
@@ -99,23 +101,25 @@ class PoseWorker(QObject):
 
     def __init__(self) -> None:
         super().__init__()
+        self.done_loading = threading.Event()  # set once the model is loaded, or can't be
         self.estimator: Any = None
         self.cpu_seconds = 0.0  # thread CPU time spent on frames
         self.frames = 0
 
     @Slot()
     def load(self) -> None:
+        why = ""
         try:
             pose = importlib.import_module("qltimer.pose")  # numpy: only when the check is wanted
         except ImportError:
-            self.loaded.emit(NO_EXTRA)
-            return
-        try:
-            self.estimator = pose.load_estimator()
-        except pose.PoseUnavailable as why:
-            self.loaded.emit(f"{why} Holds run as usual.")
-            return
-        self.loaded.emit("")
+            why = NO_EXTRA
+        else:
+            try:
+                self.estimator = pose.load_estimator()
+            except pose.PoseUnavailable as error:
+                why = f"{error} Holds run as usual."
+        self.done_loading.set()
+        self.loaded.emit(why)
 
     @Slot(object, float)
     def process(self, frame: Any, t: float) -> None:
@@ -184,6 +188,11 @@ class PosePipeline(QObject):
         if not self.thread_.isRunning():
             self.thread_.start()
             self._load.emit()
+
+    def wait_loaded(self, timeout: float) -> bool:
+        """Block until the model is loaded (or found missing), at most *timeout* seconds: for
+        a run about to start its clock, so the loading competes with no cue."""
+        return self.worker.done_loading.wait(timeout)
 
     def stop(self) -> None:
         """End the worker thread (waits for the frame in hand, a few tens of ms at most)."""
@@ -290,6 +299,11 @@ class CameraCheck(QObject):
         self.picture_timer.timeout.connect(self._no_picture)
 
     # -- opening and closing ---------------------------------------------------------------------
+    def prepare(self, timeout: float = MODEL_WAIT) -> None:
+        """Load the model now, before it is needed (waits up to *timeout* seconds)."""
+        self.pipeline.start()
+        self.pipeline.wait_loaded(timeout)
+
     def open(self) -> None:
         """Start the camera and the model (idempotent). A failure is one notice, once."""
         if self.is_open or self.failed:

@@ -206,6 +206,10 @@ class RunController(QObject):
         # session's recorded start is the moment its first get-ready begins.
         self.inhibitor.inhibit()
         self.sleepwatch.reset()
+        checked = any(p.step.form_check for p in self.plan.phases)
+        if self.camera_on and checked and self.camera_factory is not None:
+            # The pose model loads before the clock starts, not beside the first countdown.
+            self._make_camera().prepare()
         if self.phrases is not None:
             # The first get-ready names the exercise at once: give its phrase a moment to be
             # rendered (cached, it is there already), before the clock starts.
@@ -351,10 +355,7 @@ class RunController(QObject):
         if camera is None:
             if self.camera_factory is None:
                 return
-            camera = self.camera = self.camera_factory()
-            camera.form_lost.connect(self.on_form_lost)
-            camera.notice.connect(lambda text: self.show_notice("camera", text))
-            camera.seen.connect(self.camera_seen)
+            camera = self._make_camera()
         if camera.failed:
             return
         camera.open()
@@ -363,6 +364,15 @@ class RunController(QObject):
                 camera.watch_hold()
         elif camera.watching:
             camera.stop_watching()
+
+    def _make_camera(self) -> CameraCheck:
+        if self.camera is None:
+            assert self.camera_factory is not None
+            camera = self.camera = self.camera_factory()
+            camera.form_lost.connect(self.on_form_lost)
+            camera.notice.connect(lambda text: self.show_notice("camera", text))
+            camera.seen.connect(self.camera_seen)
+        return self.camera
 
     @Slot(float)
     def on_form_lost(self, lost_at: float) -> None:
@@ -1194,9 +1204,18 @@ class RunView(QWidget):
             self.pacer.setGeometry(right - pacer_w, y, pacer_w, digits_h)
         elif self.camera_panel.isVisibleTo(self):
             # A 4:3 picture's outline with a line of words under it, beside the countdown.
-            text_px = max(14, round(s.small))
+            # Its words as large as a line of the screen, made smaller only to fit its width.
+            text_px = max(12, round(s.line * 0.8))
             words_h = QFontMetrics(_font(base, text_px, bold=True)).height() + 8
             cam_w = min(round(inner * 0.3), round((digits_h - words_h) * 4 / 3))
+            longest = max(CameraPanel.WORDS.values(), key=len)
+            while (
+                text_px > 12
+                and QFontMetrics(_font(base, text_px, bold=True)).horizontalAdvance(longest)
+                > cam_w - 4
+            ):
+                text_px -= 1
+            words_h = QFontMetrics(_font(base, text_px, bold=True)).height() + 8
             cam_h = min(digits_h, round(cam_w * 3 / 4) + words_h)
             self.big.setGeometry(left, y, inner - cam_w - gap, digits_h)
             self.camera_panel.setGeometry(right - cam_w, y + (digits_h - cam_h) // 2, cam_w, cam_h)
