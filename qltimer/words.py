@@ -228,6 +228,7 @@ def result_said(holds: Sequence[tuple[Side, int]], laps: Iterable[int] = ()) -> 
 
 # -- the camera form check ------------------------------------------------------------------------
 
+CAMERA_WORDS = "form lost: the camera ended it"  # a hold the camera ended, in the history
 CAMERA_PRIVACY = (
     "Camera check: each picture becomes a few body points on this computer and is thrown away. "
     "Nothing is saved or sent."

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from qltimer.catalog import Catalog
 from qltimer.coach import FLOOR, PAIN_RISE, SORE_VARIANT, balance_note
-from qltimer.engine import PAIN
+from qltimer.engine import CAMERA, PAIN
 from qltimer.files import WriteError, plain_error, shown_path
 from qltimer.formats import format_duration, format_seconds
 from qltimer.gui.charts import DaysCalendar, balance_chart, hold_chart, pain_chart, weekly_chart
@@ -70,6 +70,7 @@ from qltimer.progress import (
     plan_bars,
 )
 from qltimer.script import Per
+from qltimer.words import CAMERA_WORDS
 
 RANGES = (("Last 3 months", 91), ("Last year", 365), ("All time", None))
 CHARTS = (
@@ -387,6 +388,8 @@ class HistoryWindow(QMainWindow):
                 notes.append("left out because it hurt" if s.reason == PAIN else "skipped")
             elif s.reason == PAIN:
                 notes.append("stopped because it hurt")
+            elif s.reason == CAMERA:
+                notes.append(CAMERA_WORDS)
             elif s.stopped_early:
                 notes.append("stopped early" + (f" ({s.reason})" if s.reason else ""))
             if s.load_kg:

@@ -22,13 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from qltimer.coach import REFERENCE_CAVEAT, REFERENCES, balance_verdict, pain_flag, side_lag
-from qltimer.engine import CUT_SHORT, ENDED_HERE, PAIN, Status
+from qltimer.engine import CAMERA, CUT_SHORT, ENDED_HERE, PAIN, Status
 from qltimer.files import plain_error
 from qltimer.formats import format_seconds
 from qltimer.gui.dialogs import Ask
 from qltimer.gui.fitting import ScrollPage
 from qltimer.history import History, SessionRecord, StepRecord
 from qltimer.progress import BALANCE_BAND, SummaryRow, hold_gaps, hold_points, in_band, summarize
+from qltimer.words import CAMERA_WORDS
 
 
 def _count(value: float, unit: str) -> str:
@@ -59,7 +60,11 @@ def _change(row: SummaryRow) -> str:
     return f"{sign}{amount} on last time"
 
 
-REASON_WORDS = {PAIN: "stopped: it hurt", ENDED_HERE: "cut short: session ended"}
+REASON_WORDS = {
+    PAIN: "stopped: it hurt",
+    ENDED_HERE: "cut short: session ended",
+    CAMERA: CAMERA_WORDS,
+}
 
 
 class ScalePicker(QWidget):
@@ -351,6 +356,8 @@ class SummaryView(QWidget):
                 badge = "first record"
             elif row.stopped_for:
                 badge = REASON_WORDS.get(row.stopped_for, f"stopped: {row.stopped_for}")
+            if row.stopped_for == CAMERA and CAMERA_WORDS not in badge:
+                badge = f"{badge}\n{CAMERA_WORDS}"  # a record the camera ended: say both
             sets = f" ({row.sets} sets)" if row.sets > 1 else ""
             cells = (
                 row.exercise + sets,

@@ -189,6 +189,13 @@ def test_a_real_run_the_camera_ends_the_left_hold_and_enter_ends_the_right(
     steps = history.steps(uuid)
     assert [(s.side, s.reason) for s in steps] == [("left", CAMERA), ("right", None)]
     assert steps[0].actual_seconds == pytest.approx(left.actual_seconds)
+    # The summary after the session says why the left hold ended; the camera's time is the
+    # person's true limit, so it stands as a time held, like one ended with Enter.
+    summary = window.summary
+    assert summary is not None and window.stack.currentWidget() is summary
+    rows = summary.rows_text()
+    assert [r[1] for r in rows] == ["LEFT", "RIGHT"]
+    assert "first record\nform lost: the camera ended it" in rows[0]
 
 
 def test_v_turns_the_check_on_and_off_and_is_kept(qtbot: QtBot, history: History) -> None:
@@ -245,3 +252,35 @@ def test_with_no_camera_a_notice_and_the_hold_runs_as_today(qtbot: QtBot, histor
     until(view, clock, at_work("Side plank", Side.LEFT))
     until(view, clock, lambda s: s.phase is not None and s.phase.kind is PhaseKind.SWITCH)
     assert view.controller.run.results[-1].reason is None
+
+
+def test_the_camera_menu_turns_it_on_and_first_says_what_happens_to_the_picture(
+    qtbot: QtBot, history: History, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from qltimer.settings import Settings
+    from qltimer.words import CAMERA_ABOUT
+
+    window, _clock, _ = session_window(qtbot, history, PLANK, "plank")
+    saved = tmp_path / "settings.json"
+    window.settings.save = lambda path=None: Settings.save(window.settings, saved)  # type: ignore[method-assign]
+    assert not window.camera_action.isChecked()
+    window.camera_action.trigger()
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()
+        )
+    )
+    box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox))
+    assert box.text() == CAMERA_ABOUT
+    assert "No picture is ever saved, and nothing is sent anywhere." in " ".join(box.text().split())
+    box.accept()
+    kept = Settings.load(saved)
+    assert kept.camera_check and kept.camera_told, "remembered for next time"
+    window.camera_action.trigger()  # off, then on again: told once only
+    window.camera_action.trigger()
+    assert not any(
+        isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()
+    )
+    assert Settings.load(saved).camera_check
