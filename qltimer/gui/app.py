@@ -560,8 +560,11 @@ class MainWindow(QMainWindow):
         if on and not self.settings.camera_told:
             self.settings.camera_told = True
             if view is not None:  # no window over a running session: a line on its screen
-                view.controller.show_notice("camera-privacy", CAMERA_PRIVACY)
-                QTimer.singleShot(20_000, lambda: view.controller.show_notice("camera-privacy", ""))
+                controller = view.controller  # the timer goes with the run if it ends first
+                controller.show_notice("camera-privacy", CAMERA_PRIVACY)
+                QTimer.singleShot(
+                    20_000, controller, lambda: controller.show_notice("camera-privacy", "")
+                )
             else:
                 self.show_camera_privacy()
         self.remember()
