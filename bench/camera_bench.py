@@ -155,14 +155,17 @@ def main() -> None:
             p.start()
     on: list[dict[str, float]] = []
     off: list[dict[str, float]] = []
+    peak = 0.0
     try:
         for r in range(args.repeat):
             for camera in (True, False) if r % 2 == 0 else (False, True):
                 (on if camera else off).append(one_run(args.seconds, camera, frames))
+                if not peak:
+                    peak = vm("VmHWM")  # the first run has the camera on: its own peak
     finally:
         for p in procs:
             p.terminate()
-    peak = vm("VmHWM")
+    after = vm("VmRSS")  # after every run: what stays once the runs are over
 
     def med(runs: list[dict[str, float]], key: str) -> float:
         return statistics.median(r[key] for r in runs)
@@ -182,7 +185,10 @@ def main() -> None:
         f"whole process during the hold: {med(on, 'process'):.1f} % with the check, "
         f"{med(off, 'process'):.1f} % without"
     )
-    print(f"peak memory: {peak:.0f} MB with the check; {before:.0f} MB before it was first opened")
+    print(
+        f"peak memory: {peak:.0f} MB in the first run with the check; {before:.0f} MB before "
+        f"it was first opened; {after:.0f} MB resident after all {2 * args.repeat} runs"
+    )
     tag = "loaded" if args.load else "idle"
     row(
         f"cue lateness p99, camera check on, {tag}",

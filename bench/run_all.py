@@ -25,8 +25,15 @@ BENCHES = [
     ["run_screen_bench.py", "--seconds", "30", "--cpu-seconds", "8", "--repeat", "2"],
     ["run_screen_bench.py", "--seconds", "30", "--cpu-seconds", "8", "--repeat", "2", "--load"],
     ["cue_queue_bench.py", "--repeat", "1", "--around", "1", "--pairs", "20"],
+    ["camera_bench.py", "--seconds", "20", "--repeat", "1"],
 ]
-NOISE = ("This plugin does not support propagateSizeHints()", "ALSA lib ")
+NOISE = (
+    "This plugin does not support propagateSizeHints()",
+    "ALSA lib ",
+    "INFO: Created TensorFlow Lite",  # the camera bench: LiteRT, FFmpeg and Qt's multimedia
+    "QRhi* ",
+    "[swscaler",
+)
 
 
 def main() -> int:

@@ -199,6 +199,7 @@ class PosePipeline(QObject):
         if self.thread_.isRunning():
             self.thread_.quit()
             self.thread_.wait()
+        self.worker.estimator = None  # the model's memory (about 80 MB) goes with the run
 
     def forget(self) -> None:
         """A new hold: the model finds the person afresh (no tracking from before)."""
