@@ -281,24 +281,34 @@ def cmd_say(args: argparse.Namespace) -> int:
 
 
 def cmd_camera_check(args: argparse.Namespace) -> int:
-    from qltimer.formcheck import Thresholds
+    from qltimer.formcheck import CAMERA_RANGES, Thresholds
     from qltimer.settings import Settings
 
     path = Path(args.video)
-    if not path.is_file():
-        print(f"qltimer: {shown_path(path)}: no such video file", file=sys.stderr)
+    problem = (
+        "no such file"
+        if not path.exists()
+        else "is a folder, not a video file"
+        if path.is_dir()
+        else "is not a regular file"
+        if not path.is_file()
+        else "is empty"
+        if path.stat().st_size == 0
+        else ""
+    )
+    if problem:
+        print(f"qltimer: {shown_path(path)}: {problem}", file=sys.stderr)
         return 1
     mine = Settings.load().camera_thresholds  # as the app would judge, unless told otherwise
-    try:
-        thresholds = Thresholds(
-            calibrate=mine.calibrate if args.calibrate is None else args.calibrate,
-            drop=mine.drop if args.drop is None else args.drop,
-            angle=mine.angle if args.angle is None else args.angle,
-            lost_after=mine.lost_after if args.after is None else args.after,
-        )
-    except ValueError as err:
-        print(f"qltimer: {err}", file=sys.stderr)
-        return 1
+    given = {"calibrate": args.calibrate, "drop": args.drop, "angle": args.angle}
+    given["lost_after"] = args.after
+    for name, value in given.items():
+        low, high = CAMERA_RANGES[name]
+        if value is not None and not low <= value <= high:
+            option = "--after" if name == "lost_after" else f"--{name}"
+            print(f"qltimer: {option} must be from {low:g} to {high:g}", file=sys.stderr)
+            return 1
+    thresholds = Thresholds(**{k: getattr(mine, k) if v is None else v for k, v in given.items()})
     if not 0.25 <= args.speed <= 8:
         print("qltimer: --speed must be from 0.25 to 8", file=sys.stderr)
         return 1
@@ -424,28 +434,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--drop",
         type=float,
-        help="how much lower the hips may go, in body lengths (default: your setting, 0.035)",
+        help="how much lower the hips may go, in body lengths, 0.005 to 0.5 "
+        "(default: camera_drop in your settings.json, else 0.035)",
     )
     p.add_argument(
         "--angle",
         type=float,
-        help="how far the hip angle may close, in degrees (default: your setting, 8)",
+        help="how far the hip angle may close, in degrees, 1 to 90 "
+        "(default: camera_angle in your settings.json, else 8)",
     )
     p.add_argument(
         "--after",
         type=float,
-        help="seconds out of line before the hold ends (default: your setting, 1)",
+        help="seconds out of line before the hold ends, 0.2 to 10 "
+        "(default: camera_lost_after in your settings.json, else 1)",
     )
     p.add_argument(
         "--calibrate",
         type=float,
-        help="seconds spent learning your straight line (default: your setting, 1.5)",
+        help="seconds spent learning your straight line, 0.5 to 10 "
+        "(default: camera_calibrate in your settings.json, else 1.5)",
     )
     p.add_argument(
         "--speed",
         type=float,
         default=1.0,
-        help="play the video this many times faster (default 1: as recorded)",
+        help="play the video this many times faster, 0.25 to 8 (default 1: as recorded)",
     )
     p.set_defaults(func=cmd_camera_check)
     return parser

@@ -45,6 +45,12 @@ DROP_RANGE = (0.005, 0.5)  # body lengths
 ANGLE_RANGE = (1.0, 90.0)  # degrees
 CALIBRATE_RANGE = (0.5, 10.0)  # seconds
 LOST_AFTER_RANGE = (0.2, 10.0)  # seconds
+CAMERA_RANGES = {
+    "calibrate": CALIBRATE_RANGE,
+    "drop": DROP_RANGE,
+    "angle": ANGLE_RANGE,
+    "lost_after": LOST_AFTER_RANGE,
+}
 
 
 @dataclass(frozen=True, slots=True)

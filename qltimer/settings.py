@@ -15,7 +15,7 @@ from typing import Any
 
 from qltimer import paths
 from qltimer.files import ReadError, read_bounded, replacing, shown_path
-from qltimer.formcheck import ANGLE_RANGE, CALIBRATE_RANGE, DROP_RANGE, LOST_AFTER_RANGE, Thresholds
+from qltimer.formcheck import CAMERA_RANGES, Thresholds
 from qltimer.speech import DEFAULT_VOICE, RATES, VOICES
 
 FILE_NAME = "settings.json"
@@ -150,12 +150,7 @@ def _set_aside(path: Path) -> str:
     )
 
 
-_CAMERA_RANGES = {
-    "camera_calibrate": CALIBRATE_RANGE,
-    "camera_drop": DROP_RANGE,
-    "camera_angle": ANGLE_RANGE,
-    "camera_lost_after": LOST_AFTER_RANGE,
-}
+_CAMERA_RANGES = {f"camera_{name}": span for name, span in CAMERA_RANGES.items()}
 
 
 def _valid(name: str, value: Any, default: Any) -> bool:

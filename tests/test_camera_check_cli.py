@@ -18,7 +18,9 @@ pytestmark = pytest.mark.slow  # renders and decodes real video (a few seconds e
 
 
 @pytest.fixture(scope="module")
-def videos(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def videos(qapp: object, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture videos, drawn with QPainter: under pytest-qt's QApplication, so the renderer
+    never makes a lesser one of its own that the GUI tests after it would find."""
     out = tmp_path_factory.mktemp("videos")
     for scenario, side in (
         ("sag", "left"),
@@ -75,7 +77,7 @@ def test_nobody_in_view_is_said_plainly(videos: Path, tmp_path: Path) -> None:
     code, out, _ = check(videos / "nobody-left.avi", home=tmp_path)
     assert code == 0
     assert out.startswith("0 of 100 frames looked at showed a body line")
-    assert "Nobody was seen for long enough" in out
+    assert "Nobody was seen: the camera would not have ended the hold" in out
 
 
 def test_thresholds_can_be_set(videos: Path, tmp_path: Path) -> None:
@@ -83,12 +85,30 @@ def test_thresholds_can_be_set(videos: Path, tmp_path: Path) -> None:
     assert code == 0
     assert "Form held to the end" in out and "hips 0.2 body lengths" in out
     code, _, err = check(videos / "sag-left.avi", "--drop", "0", home=tmp_path)
-    assert code == 1 and err.startswith("qltimer: drop must be between")
+    assert (code, err) == (1, "qltimer: --drop must be from 0.005 to 0.5\n")
+    code, _, err = check(videos / "sag-left.avi", "--after", "0", home=tmp_path)
+    assert (code, err) == (1, "qltimer: --after must be from 0.2 to 10\n")
+    # Out of line at the end, not for long enough: said, not "form held".
+    code, out, _ = check(videos / "sag-left.avi", "--after", "10", home=tmp_path)
+    assert code == 0
+    assert "Your hips were out of line from 10.6 s to the end, not for the 10 s" in out
+
+
+def test_a_clip_too_short_to_learn_a_line_says_so(qapp: object, tmp_path: Path) -> None:
+    short = rpv.write_video("sag", "left", tmp_path / "short.avi", until=0.6)
+    code, out, _ = check(short, home=tmp_path)
+    assert code == 0
+    assert "The recording is too short: the check needs 1.5 s of your straight line" in out
 
 
 def test_no_file_or_not_a_video_is_one_line(tmp_path: Path) -> None:
     code, out, err = check(tmp_path / "missing.mp4", home=tmp_path)
-    assert (code, out) == (1, "") and err.count("\n") == 1 and "no such video file" in err
+    assert (code, out) == (1, "") and err.count("\n") == 1 and "missing.mp4: no such file" in err
+    code, _, err = check(tmp_path, home=tmp_path)
+    assert code == 1 and err.endswith(": is a folder, not a video file\n")
+    (tmp_path / "empty.mp4").write_bytes(b"")
+    code, _, err = check(tmp_path / "empty.mp4", home=tmp_path)
+    assert code == 1 and err.endswith("empty.mp4: is empty\n")
     junk = tmp_path / "notes.avi"
     junk.write_bytes(b"not a video at all\n" * 100)
     code, out, err = check(junk, home=tmp_path)

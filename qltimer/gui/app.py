@@ -53,7 +53,7 @@ from qltimer.recording import RescueReport, import_rescued
 from qltimer.script import Session
 from qltimer.sessioncache import SessionCache
 from qltimer.settings import Settings, place_window
-from qltimer.words import CAMERA_ABOUT, CAMERA_PRIVACY, SAMPLE, side_label
+from qltimer.words import CAMERA_PRIVACY, SAMPLE, side_label
 
 if TYPE_CHECKING:
     from qltimer.gui.camera import CameraCheck
@@ -557,7 +557,8 @@ class MainWindow(QMainWindow):
         view = self.run_view
         if view is not None and view.controller.camera_on != on:
             view.controller.set_camera_check(on)
-        if on and not self.settings.camera_told:
+        failed = view is not None and bool(view.controller.camera_failed())
+        if on and not self.settings.camera_told and not failed:
             self.settings.camera_told = True
             if view is not None:  # no window over a running session: a line on its screen
                 controller = view.controller  # the timer goes with the run if it ends first
@@ -571,18 +572,12 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_camera_privacy(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
+        """What the camera form check does (it scrolls and fits a small screen)."""
+        from qltimer.gui.coaching import CameraAboutDialog
 
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "The camera form check - qltimer",
-            CAMERA_ABOUT,
-            QMessageBox.StandardButton.Ok,
-            self,
-        )
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        dialog = CameraAboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     @Slot()
     def choose_theme(self, choice: str) -> None:

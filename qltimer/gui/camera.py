@@ -64,6 +64,17 @@ PRIVACY = (
 )
 
 
+def quiet_multimedia() -> None:
+    """Qt's multimedia module lists every optional library it can't find (PipeWire, VA-API)
+    and its FFmpeg version on the terminal: not the person's concern. QT_LOGGING_RULES, when
+    set, still decides."""
+    from PySide6.QtCore import QLoggingCategory
+
+    QLoggingCategory.setFilterRules(
+        "qt.multimedia.symbolsresolver=false\nqt.multimedia.ffmpeg.info=false"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Seen:
     """What the model made of one frame: the body's points (x, y normalised, visibility) or
@@ -314,6 +325,7 @@ class CameraCheck(QObject):
         if self._given_sink is not None:
             self._connect(self._given_sink)
             return
+        quiet_multimedia()
         try:
             from PySide6.QtMultimedia import (
                 QCamera,
@@ -604,10 +616,22 @@ def describe_check(result: VideoCheck, thresholds: Thresholds) -> list[str]:
         lines.append("No frame could be read from the video.")
         return lines
     if result.calibrated_at is None:
-        lines.append(
-            "Nobody was seen for long enough to learn a straight line: the camera would not "
-            "have ended the hold (check that your whole body, head to feet, is in the picture)."
-        )
+        if result.found and result.duration < thresholds.calibrate + 0.5:
+            lines.append(
+                f"The recording is too short: the check needs {thresholds.calibrate:g} s of your "
+                "straight line first, so the camera would not have ended the hold."
+            )
+        elif result.found:
+            lines.append(
+                "Your body was seen too rarely to learn your straight line: the camera would not "
+                "have ended the hold (check that your whole body, head to feet, is in the "
+                "picture, in good light)."
+            )
+        else:
+            lines.append(
+                "Nobody was seen: the camera would not have ended the hold (check that your "
+                "whole body, head to feet, is in the picture)."
+            )
         return lines
     lines.append(f"Straight line learned by {at(result.calibrated_at)}.")
     if result.lost_at is not None and result.stopped_at is not None:
@@ -616,10 +640,23 @@ def describe_check(result: VideoCheck, thresholds: Thresholds) -> list[str]:
             f"{at(result.stopped_at)}, recorded as held until {at(result.lost_at)}."
         )
     else:
-        lines.append("Form held to the end: the camera would not have ended the hold.")
+        out_since = None  # out of line at the end, not yet for long enough
+        for r in result.readings:
+            if r.state is State.BAD:
+                out_since = r.t if out_since is None else out_since
+            elif r.state is not State.NOBODY:
+                out_since = None
+        if out_since is not None:
+            lines.append(
+                f"Your hips were out of line from {at(out_since)} to the end, not for the "
+                f"{thresholds.lost_after:g} s that ends a hold: the camera would not have ended it."
+            )
+        else:
+            lines.append("Form held to the end: the camera would not have ended the hold.")
+    degrees = "degree" if thresholds.angle == 1 else "degrees"
     lines.append(
         f"Thresholds: hips {thresholds.drop:g} body lengths lower or hip angle closed "
-        f"{thresholds.angle:g} degrees, for {thresholds.lost_after:g} s, after "
+        f"{thresholds.angle:g} {degrees}, for {thresholds.lost_after:g} s, after "
         f"{thresholds.calibrate:g} s learning."
     )
     return lines

@@ -5,6 +5,8 @@ The rules live in :mod:`qltimer.coach`; this module only shows them and takes th
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
@@ -31,6 +33,7 @@ from qltimer.engine import expand
 from qltimer.formats import format_duration
 from qltimer.gui.fitting import ScrollPage, fit_window, full_screen_shortcut
 from qltimer.script import Session
+from qltimer.words import CAMERA_ABOUT
 
 SAFETY_HTML = """
 <h2>Before you start</h2>
@@ -141,6 +144,19 @@ SORE_DAY_HTML = (
     "halved. How much lighter is qltimer's suggestion, not the program's. Stop with P if "
     "anything hurts.</p>"
 )
+
+
+class CameraAboutDialog(ReadingDialog):
+    """What the camera form check does, and what happens to the picture (never kept or sent)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in CAMERA_ABOUT.split("\n\n"))
+        super().__init__(
+            "<h2>The camera form check</h2>" + paragraphs,
+            "The camera form check - qltimer",
+            "the camera form check",
+            parent,
+        )
 
 
 class SoreDayDialog(ReadingDialog):

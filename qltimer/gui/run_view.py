@@ -329,9 +329,13 @@ class RunController(QObject):
     def set_camera_check(self, on: bool) -> None:
         """Turn the camera form check on or off for this run's form-checked holds."""
         self.camera_on = on
-        if not on:
-            self.show_notice("camera", "")
+        # Off clears the camera's line; on again brings back why it can't run, if it can't.
+        self.show_notice("camera", self.camera_failed() if on else "")
         self._follow_camera(new_hold=True)
+
+    def camera_failed(self) -> str:
+        """Why the camera check can't run in this session ("" when it can, or is not known)."""
+        return self.camera.failed if self.camera is not None else ""
 
     def camera_wanted(self) -> str | None:
         """ "hold", "ready" or None: what the camera is for right now (see camera_phase)."""
@@ -1600,7 +1604,14 @@ class RunView(QWidget):
         """V: the camera form check on or off (the window keeps the choice for next time)."""
         on = not self.controller.camera_on
         self.controller.set_camera_check(on)
-        self._set_words("Camera check on" if on else "Camera check off")
+        failed = on and self.controller.camera_failed()
+        self._set_words(
+            "Camera check off"
+            if not on
+            else "Camera check: not running"
+            if failed
+            else "Camera check on"
+        )
         self._words_timer.start(int(WORDS_STAY * 1000))
         self.camera_toggled.emit(on)
 

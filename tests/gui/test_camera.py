@@ -257,30 +257,55 @@ def test_with_no_camera_a_notice_and_the_hold_runs_as_today(qtbot: QtBot, histor
 def test_the_camera_menu_turns_it_on_and_first_says_what_happens_to_the_picture(
     qtbot: QtBot, history: History, tmp_path: Path
 ) -> None:
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
+    from qltimer.gui.coaching import CameraAboutDialog
     from qltimer.settings import Settings
-    from qltimer.words import CAMERA_ABOUT
 
-    window, _clock, _ = session_window(qtbot, history, PLANK, "plank")
+    window, _clock, _ = session_window(qtbot, history, PLANK, "plank", size=(800, 480))
     saved = tmp_path / "settings.json"
     window.settings.save = lambda path=None: Settings.save(window.settings, saved)  # type: ignore[method-assign]
     assert not window.camera_action.isChecked()
     window.camera_action.trigger()
-    qtbot.waitUntil(
-        lambda: any(
-            isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()
-        )
-    )
-    box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox))
-    assert box.text() == CAMERA_ABOUT
-    assert "No picture is ever saved, and nothing is sent anywhere." in " ".join(box.text().split())
-    box.accept()
+
+    def dialogs() -> list[CameraAboutDialog]:
+        return [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, CameraAboutDialog) and w.isVisible()
+        ]
+
+    qtbot.waitUntil(lambda: bool(dialogs()))
+    dialog = dialogs()[0]
+    text = " ".join(dialog.text.widget().text().split())  # type: ignore[union-attr]
+    assert "No picture is ever saved, and nothing is sent anywhere." in text
+    # It fits a small screen: the words scroll, the button stays in sight.
+    screen = window.screen().availableGeometry()
+    assert dialog.frameGeometry().height() <= screen.height()
+    assert dialog.ok.isVisible()
+    QTest.keyClick(dialog, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialogs())
     kept = Settings.load(saved)
     assert kept.camera_check and kept.camera_told, "remembered for next time"
     window.camera_action.trigger()  # off, then on again: told once only
     window.camera_action.trigger()
-    assert not any(
-        isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()
-    )
+    assert not dialogs()
     assert Settings.load(saved).camera_check
+
+
+def test_v_off_and_on_with_no_camera_still_says_so(qtbot: QtBot, history: History) -> None:
+    from PySide6.QtMultimedia import QMediaDevices
+
+    if not QMediaDevices.defaultVideoInput().isNull():
+        pytest.skip("this machine has a camera")
+    window, _clock, _ = session_window(qtbot, history, PLANK, "plank")
+    window.settings.camera_check = True
+    view = start(window)
+    assert NO_CAMERA in view.notice.text()
+    assert CAMERA_PRIVACY not in view.notice.text(), "no word of pictures without a camera"
+    QTest.keyClick(view, Qt.Key.Key_V)
+    assert NO_CAMERA not in view.notice.text() and view.cue_text.text() == "Camera check off"
+    QTest.keyClick(view, Qt.Key.Key_V)
+    assert NO_CAMERA in view.notice.text()
+    assert view.cue_text.text() == "Camera check: not running"
+    assert CAMERA_PRIVACY not in view.notice.text()
