@@ -243,7 +243,8 @@ the camera is on only during those holds and the get-ready before them. Turn it 
 with V during a session, or in this menu.
 
 Put the camera low (near the floor), facing the front of your body as you lie on your side, \
-about 2 to 3 metres away, so your whole body from head to feet is in the picture. In the get-ready, an outline shows what the camera sees. For the first \
+about 2 to 3 metres away, so your whole body from head to feet is in the picture. In the \
+get-ready, an outline shows what the camera sees. For the first \
 second and a half of each hold it learns your own straight line; it never stops a hold then. \
 Enter still ends a hold whenever you choose.
 
