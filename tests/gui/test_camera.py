@@ -103,6 +103,7 @@ def hold_frames(scenario: str, side: str, seconds: float) -> Iterator[tuple[floa
         yield t, rpv.render_frame(scenario, side, t)
 
 
+@pytest.mark.slow  # a few hundred frames through the real model
 def test_the_pipeline_through_a_sink_ends_a_sagging_hold_once(qtbot: QtBot) -> None:
     """Frames with times through a QVideoSink: calibration, a straight line held, the sag, and
     form lost at its first bad frame, confirmed a second on."""
@@ -133,6 +134,7 @@ def test_the_pipeline_through_a_sink_ends_a_sagging_hold_once(qtbot: QtBot) -> N
     assert all(s is None for t, s in states if t > stopped), "judged no more once lost"
 
 
+@pytest.mark.slow  # a few hundred frames through the real model
 def test_a_real_run_the_camera_ends_the_left_hold_and_enter_ends_the_right(
     qtbot: QtBot, history: History
 ) -> None:
