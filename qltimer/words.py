@@ -236,7 +236,7 @@ CAMERA_PRIVACY = (
 CAMERA_ABOUT = """\
 The camera form check watches a side plank the way a tester would: when your hips drop out of \
 line for about a second, it ends the hold and keeps the time up to that moment. Your history \
-marks that hold "form lost (camera)".
+marks that hold "form lost: the camera ended it".
 
 It works only in side-plank holds marked for it (the side plank and the side plank test), and \
 the camera is on only during those holds and the get-ready before them. Turn it on or off \
