@@ -40,6 +40,8 @@ from qltimer.formcheck import BodyLine, FormMonitor, Reading, State, Thresholds,
 if TYPE_CHECKING:
     from PySide6.QtMultimedia import QVideoFrame, QVideoSink
 
+    from qltimer.engine import Phase
+
 FRAME_INTERVAL = 0.1  # seconds: at most 10 frames a second reach the model
 MAX_WIDTH = 640  # frames are scaled down to this width before the model sees them
 NO_PICTURE_AFTER = 4.0  # seconds without a frame from an open camera: say so
@@ -246,7 +248,7 @@ class PosePipeline(QObject):
         self.seen.emit(seen)
 
 
-def camera_phase(phase: Any, next_phase: Any) -> str | None:
+def camera_phase(phase: Phase | None, next_phase: Phase | None) -> str | None:
     """Whether the camera is wanted in *phase*: "hold" in a hold marked ``form_check``, "ready"
     in the get-ready, switch or rest just before one, else None."""
     if phase is None:

@@ -317,10 +317,7 @@ class RunController(QObject):
                 print(f"qltimer: no sound: {detail}", file=sys.stderr)
             self.show_notice("sound", self.player.notice)
         snap = self.run.snapshot()
-        self._follow_camera(
-            new_hold=any(isinstance(e, PhaseStarted | Resumed) for e in events)
-            or any(isinstance(e, PainStopped) for e in events)
-        )
+        self._follow_camera(new_hold=any(isinstance(e, PhaseStarted | Resumed) for e in events))
         self._ask_held(snap)
         self.ticked.emit(snap)
         self._schedule()
