@@ -4,32 +4,31 @@
     /path/to/mediapipe-venv/bin/python bench/fixture_check.py /tmp/fx [--json OUT]
 
 Needs mediapipe (0.10.x, with its bundled cv2 and numpy), which qltimer does not depend on: without
-it this says so and exits 0. It imports neither PySide6 nor qltimer; it reads the AVIs written by
+it this says so and exits 0. It imports no PySide6, and of qltimer only qltimer.formcheck (the
+standard library alone), so the rule applied is the app's own; it reads the AVIs written by
 scripts/render_pose_videos.py (the '00dc' chunks are plain JPEGs) and their .truth.json files.
 
 For every frame (pose in video mode, model_complexity=1, the "full" model) it reads the body line:
 shoulder midpoint S, hip midpoint H, ankle midpoint A; L = |SA| (the body length); the sag is the
 distance of H from the line SA, positive toward the floor (down the picture), in body lengths;
 the hip angle is the angle SHA in degrees (180 = straight). The same is worked out from the drawn
-joints. The rule under test: calibrate on the first 1.5 s; a frame is bad when the sag is more
-than 0.035 above calibration or the hip angle is more than 8 degrees below it; stop after 1.0 s
-of bad frames in a row (a frame without a pose breaks the run).
+joints. The rule is qltimer.formcheck's, with its usual thresholds: calibrate on the first 1.5 s
+the person is seen; a frame is bad when the sag is more than 0.035 above calibration or the hip
+angle is more than 8 degrees below it; stop after 1.0 s of bad frames in a row (a frame without a
+pose breaks the run).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import struct
 import sys
 from pathlib import Path
 from typing import Any
 
-CALIBRATE_S = 1.5
-SAG_LIMIT = 0.035  # body lengths
-ANGLE_LIMIT = 8.0  # degrees
-BAD_FOR_S = 1.0
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from qltimer.formcheck import BodyLine, FormMonitor, State
 
 NAMES = {
     0: "nose",
@@ -62,55 +61,36 @@ def avi_frames(data: bytes) -> list[bytes]:
     return frames
 
 
-def body_line(j: dict[str, Point]) -> tuple[float, float, float]:
-    """(sag in body lengths, toward the floor; hip angle in degrees; body length in px)."""
+def body_line(j: dict[str, Point]) -> BodyLine:
+    """The body line of named joints (pixels): qltimer's own, the middle of each pair."""
 
     def mid(a: str, b: str) -> Point:
         return ((j[a][0] + j[b][0]) / 2, (j[a][1] + j[b][1]) / 2)
 
     s, h, a = (mid(f"left_{n}", f"right_{n}") for n in ("shoulder", "hip", "ankle"))
-    dx, dy = a[0] - s[0], a[1] - s[1]
-    length = math.hypot(dx, dy)
-    nx, ny = -dy / length, dx / length  # a normal to the line
-    if ny < 0:  # the one pointing down the picture (toward the floor)
-        nx, ny = -nx, -ny
-    sag = ((h[0] - s[0]) * nx + (h[1] - s[1]) * ny) / length
-    v1 = (s[0] - h[0], s[1] - h[1])
-    v2 = (a[0] - h[0], a[1] - h[1])
-    cos = (v1[0] * v2[0] + v1[1] * v2[1]) / (math.hypot(*v1) * math.hypot(*v2))
-    return sag, math.degrees(math.acos(max(-1.0, min(1.0, cos)))), length
+    return BodyLine(s, h, a)
+
+
+def reading(line: BodyLine) -> dict[str, float]:
+    return {"sag": line.drop, "angle": line.angle, "length_px": line.length}
 
 
 def apply_rule(frames: list[dict[str, Any]], key: str = "read") -> dict[str, Any]:
-    """The stop rule on per-frame readings; returns calibration and the stop time (or None)."""
-    cal = [f[key] for f in frames if f["t"] < CALIBRATE_S and f.get(key)]
-    if not cal:
-        return {"calibrated": False, "stop": None}
-    sag0 = sum(c["sag"] for c in cal) / len(cal)
-    ang0 = sum(c["angle"] for c in cal) / len(cal)
-    bad_since: float | None = None
-    first_bad: float | None = None
+    """qltimer's rule (qltimer.formcheck.FormMonitor) on per-frame readings, as the app applies
+    it: the stop time (or None), and when form was lost (the first bad frame of that run)."""
+    monitor = FormMonitor()
     for f in frames:
         r = f.get(key)
-        if f["t"] < CALIBRATE_S:
-            continue
-        bad = r is not None and (r["sag"] - sag0 > SAG_LIMIT or ang0 - r["angle"] > ANGLE_LIMIT)
-        if bad:
-            if first_bad is None:
-                first_bad = f["t"]
-            if bad_since is None:
-                bad_since = f["t"]
-            if f["t"] - bad_since >= BAD_FOR_S - 1e-9:
-                return {
-                    "calibrated": True,
-                    "sag0": sag0,
-                    "angle0": ang0,
-                    "stop": f["t"],
-                    "first_bad": first_bad,
-                }
-        else:
-            bad_since = None
-    return {"calibrated": True, "sag0": sag0, "angle0": ang0, "stop": None, "first_bad": first_bad}
+        line = None if r is None else body_line_of(r)
+        got = monitor.feed(f["t"], line)
+        if got.state is State.LOST:
+            return {"calibrated": True, "stop": f["t"], "first_bad": got.lost_at}
+    return {"calibrated": monitor.calibrated, "stop": None, "first_bad": None}
+
+
+def body_line_of(r: dict[str, Any]) -> BodyLine:
+    s, h, a = r["line"]
+    return BodyLine(tuple(s), tuple(h), tuple(a))
 
 
 def check_video(avi: Path, mp: Any, cv2: Any, np: Any) -> dict[str, Any]:
@@ -129,17 +109,21 @@ def check_video(avi: Path, mp: Any, cv2: Any, np: Any) -> dict[str, Any]:
                 "hip_drop_cm": tf["hip_drop_cm"],
             }
             if tf["joints"]:
-                sag, ang, length = body_line(tf["joints"])
-                row["drawn"] = {"sag": sag, "angle": ang, "length_px": length}
+                line = body_line(tf["joints"])
+                row["drawn"] = {**reading(line), "line": [line.shoulder, line.hip, line.ankle]}
             if res.pose_landmarks:
                 lm = res.pose_landmarks.landmark
                 pts = {n: (lm[i].x * w, lm[i].y * h) for i, n in NAMES.items()}
-                sag, ang, length = body_line(pts)
+                line = body_line(pts)
                 marks = {
                     n: [round(pts[n][0], 1), round(pts[n][1], 1), round(lm[i].visibility, 3)]
                     for i, n in NAMES.items()
                 }
-                row["read"] = {"sag": sag, "angle": ang, "length_px": length, "landmarks": marks}
+                row["read"] = {
+                    **reading(line),
+                    "line": [line.shoulder, line.hip, line.ankle],
+                    "landmarks": marks,
+                }
             out.append(row)
     person = [r for r in out if r["present"]]
     empty = [r for r in out if not r["present"]]

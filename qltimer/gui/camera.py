@@ -27,7 +27,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -458,7 +458,6 @@ def check_video(
     thresholds: Thresholds | None = None,
     *,
     rate: float = 1.0,
-    progress: Callable[[float], None] | None = None,
 ) -> VideoCheck:
     """Play *path* through QMediaPlayer into a QVideoSink, and each frame (by its own time)
     through the pose model and the form rule, as a hold from the recording's first second.
@@ -501,8 +500,6 @@ def check_video(
         line = seen.line
         state["found"] += line is not None
         readings.append(monitor.feed(seen.t, line))
-        if progress is not None:
-            progress(seen.t)
         finish_if_done()
 
     def on_status(status: QMediaPlayer.MediaStatus) -> None:
@@ -544,24 +541,23 @@ def check_video(
     )
 
 
-def outline_segments() -> Sequence[tuple[int, int]]:
-    """The lines of a body outline between BlazePose's points: arms, trunk, legs."""
-    return (
-        (11, 12),
-        (11, 13),
-        (13, 15),
-        (12, 14),
-        (14, 16),
-        (11, 23),
-        (12, 24),
-        (23, 24),
-        (23, 25),
-        (25, 27),
-        (24, 26),
-        (26, 28),
-        (27, 31),
-        (28, 32),
-    )
+# The lines of a body outline between BlazePose's points: arms, trunk, legs.
+OUTLINE: tuple[tuple[int, int], ...] = (
+    (11, 12),
+    (11, 13),
+    (13, 15),
+    (12, 14),
+    (14, 16),
+    (11, 23),
+    (12, 24),
+    (23, 24),
+    (23, 25),
+    (25, 27),
+    (24, 26),
+    (26, 28),
+    (27, 31),
+    (28, 32),
+)
 
 
 def check_video_cli(path: Path, thresholds: Thresholds, *, rate: float = 1.0) -> int:

@@ -63,7 +63,7 @@ from qltimer.engine import (
 )
 from qltimer.formats import countdown_text, format_dose, format_seconds
 from qltimer.formcheck import Reading, State
-from qltimer.gui.camera import CameraCheck, Seen, camera_phase, outline_segments
+from qltimer.gui.camera import OUTLINE, CameraCheck, Seen, camera_phase
 from qltimer.gui.inhibit import ScreenInhibitor
 from qltimer.gui.saving import SaveKeeper
 from qltimer.gui.theme import DARK, HIGH_CONTRAST, LIGHT, run_colors
@@ -736,7 +736,7 @@ class CameraPanel(QWidget):
                 return QPointF(ox + x * seen.width * scale, oy + y * seen.height * scale)
 
             p.setPen(QPen(self.color, max(3.0, box.width() / 60)))
-            for a, b in outline_segments():
+            for a, b in OUTLINE:
                 if points[a][2] >= 0.5 and points[b][2] >= 0.5:
                     p.drawLine(at(a), at(b))
             if points[0][2] >= 0.5:  # the head, round the nose
